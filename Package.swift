@@ -1,0 +1,119 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Every target of ours is built in Swift 6 mode with warnings as errors.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "openlayer-drop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "openlayer-drop", targets: ["OpenlayerDropCommand"]),
+        .executable(name: "openlayer-sandbox", targets: ["OpenlayerSandboxServer"]),
+        .library(name: "OpenlayerSandbox", targets: ["OpenlayerSandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The inotify binding: libinotifytools from Debian, wrapped in one Swift file of InboxWatcher.
+        .systemLibrary(
+            name: "CInotifyTools",
+            providers: [.apt(["libinotifytools0-dev"])]
+        ),
+        .target(
+            name: "InboxWatcher",
+            dependencies: ["CInotifyTools"],
+            swiftSettings: strict
+        ),
+        // Streaming readers (CSV, JSONL) and writers (JSON); no I/O policy, no dependencies.
+        .target(name: "DropFormats", swiftSettings: strict),
+        // Openlayer's REST API; knows nothing about files.
+        .target(
+            name: "OpenlayerAPI",
+            dependencies: [
+                "DropFormats",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Config, validation, defaults, batching and archiving of one file at a time.
+        .target(
+            name: "DropEngine",
+            dependencies: [
+                "DropFormats",
+                "OpenlayerAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // The long-running service: watcher + engine + client under one ServiceGroup.
+        .target(
+            name: "DropDaemon",
+            dependencies: [
+                "InboxWatcher",
+                "DropEngine",
+                "OpenlayerAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "OpenlayerDropCommand",
+            dependencies: [
+                "DropDaemon",
+                "DropEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A local Openlayer-compatible server for demos and tests.
+        .target(
+            name: "OpenlayerSandbox",
+            dependencies: [
+                "DropFormats",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "OpenlayerSandboxServer",
+            dependencies: [
+                "OpenlayerSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "DropFormatsTests", dependencies: ["DropFormats"], swiftSettings: strict),
+        .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
+        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine"], swiftSettings: strict),
+        .testTarget(name: "OpenlayerSandboxTests", dependencies: ["OpenlayerSandbox", "DropFormats"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "OpenlayerDropCommand",
+                "OpenlayerSandboxServer",
+                "DropEngine",
+                "DropFormats",
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,81 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Moves files without ever replacing one that is already there.
+///
+/// `link(2)` fails with EEXIST instead of overwriting, which makes "take the first free name"
+/// race-free; the source is unlinked only once the new name exists. Across file systems
+/// (EXDEV) the file is copied, flushed, and linked into place the same way.
+enum NoOverwriteMove {
+    /// Moves `source` into `directory` under `name`, or `name~2`, `name~3`… if taken.
+    /// Returns the path it now has.
+    static func move(_ source: String, into directory: String, name: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var attempt = 1
+        while true {
+            let destination = directory + "/" + candidate(name, attempt)
+            if link(source, destination) == 0 {
+                unlink(source)
+                return destination
+            }
+            switch errno {
+            case EEXIST:
+                attempt += 1
+            case EXDEV:
+                return try copyAcross(source, into: directory, name: name)
+            case let code:
+                throw EngineError.moveFailed(from: source, to: destination, errno: code)
+            }
+        }
+    }
+
+    /// `fraud.csv`, `fraud~2.csv`, `fraud~3.csv`…
+    static func candidate(_ name: String, _ attempt: Int) -> String {
+        guard attempt > 1 else { return name }
+        let url = URL(fileURLWithPath: name)
+        let ext = url.pathExtension
+        let stem = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
+        return ext.isEmpty ? "\(stem)~\(attempt)" : "\(stem)~\(attempt).\(ext)"
+    }
+
+    private static func copyAcross(_ source: String, into directory: String, name: String) throws -> String {
+        let staging = directory + "/.incoming-" + UUID().uuidString
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: staging)
+            let descriptor = open(staging, O_RDONLY)
+            if descriptor >= 0 {
+                fsync(descriptor)
+                close(descriptor)
+            }
+            let destination = try move(staging, into: directory, name: name)
+            unlink(source)
+            return destination
+        } catch {
+            unlink(staging)
+            throw error
+        }
+    }
+
+    /// Writes `data` to `path` atomically: a reader sees the whole file or none.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let staging = directory + "/.writing-" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: staging, contents: data) else {
+            throw EngineError.writeFailed(path: path, errno: errno)
+        }
+        let descriptor = open(staging, O_RDONLY)
+        if descriptor >= 0 {
+            fsync(descriptor)
+            close(descriptor)
+        }
+        guard rename(staging, path) == 0 else {
+            let code = errno
+            unlink(staging)
+            throw EngineError.writeFailed(path: path, errno: code)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// What was published from one file, written beside it in the archive as
+/// `<name>.receipt.json`. It never holds the API key.
+public struct Receipt: Sendable, Codable, Equatable {
+    public struct InferenceIds: Sendable, Codable, Equatable {
+        /// The column that holds them in what was sent.
+        public var column: String
+        /// `file` (all from the file), `generated` (all derived from the file's SHA-256 and
+        /// the row's ordinal), or `mixed`.
+        public var source: String
+        public var generated: Int
+        public var first: String?
+        public var last: String?
+    }
+
+    public struct Timestamps: Sendable, Codable, Equatable {
+        public var column: String
+        /// `file`, `fileModificationTime`, `uploadTime`, or `mixed:<default>`.
+        public var source: String
+        public var filled: Int
+        /// The UNIX seconds given to rows without a timestamp.
+        public var defaultValue: Int64?
+    }
+
+    public var file: String
+    public var pipeline: String
+    public var project: String
+    public var inferencePipelineId: String
+    public var format: String
+    public var sha256: String
+    public var bytes: Int64
+    public var rows: Int
+    public var rowsPublished: Int
+    public var rowsRejected: Int
+    public var batches: Int
+    public var inferenceIds: InferenceIds
+    public var timestamps: Timestamps
+    /// ISO 8601 times.
+    public var startedAt: String
+    public var finishedAt: String
+    public var durationSeconds: Double
+    /// Where the file now is.
+    public var archivedAs: String
+}

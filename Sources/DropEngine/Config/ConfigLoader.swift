@@ -1,0 +1,155 @@
+import Foundation
+import OpenlayerAPI
+import Yams
+
+/// Reads the YAML config and the environment into a `DropConfig`, or says precisely what is wrong.
+public enum ConfigLoader {
+    /// - Parameter environment: the process environment; passed in so tests need not mutate it.
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> DropConfig {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ConfigError(file: path, keyPath: "", message: "cannot read the config file: \(error.localizedDescription)")
+        }
+        let configDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(yaml: text, file: path, relativeTo: configDirectory, environment: environment)
+    }
+
+    /// - Parameter base: the directory relative paths in the file are resolved against (the config's own).
+    public static func parse(
+        yaml: String, file: String, relativeTo base: String, environment: [String: String]
+    ) throws(ConfigError) -> DropConfig {
+        let raw: RawConfig
+        do { raw = try YAMLDecoder().decode(RawConfig.self, from: yaml) } catch {
+            throw describe(error, file: file)
+        }
+        let directories = try resolveDirectories(raw.directories, base: base, file: file)
+        let (apiKey, keySource) = try resolveAPIKey(raw.apiKeyFile, base: base, file: file, environment: environment)
+        let baseURL = raw.baseURL ?? environment["OPENLAYER_BASE_URL"] ?? OpenlayerClient.defaultBaseURL
+        guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ConfigError(file: file, keyPath: "baseURL", message: "expected an http(s) URL such as \(OpenlayerClient.defaultBaseURL), found '\(baseURL)'")
+        }
+        let defaults = try settings(from: raw.defaults, over: PublishSettings(), keyPath: "defaults", file: file)
+        if raw.pipelines.isEmpty {
+            throw ConfigError(file: file, keyPath: "pipelines", message: "expected at least one pipeline")
+        }
+        var pipelines: [PipelineConfig] = []
+        for (name, rawPipeline) in raw.pipelines.sorted(by: { $0.key < $1.key }) {
+            pipelines.append(try pipeline(name: name, raw: rawPipeline, defaults: defaults, file: file))
+        }
+        return DropConfig(
+            baseURL: baseURL, apiKey: apiKey, apiKeySource: keySource, directories: directories, pipelines: pipelines)
+    }
+
+    private static func pipeline(
+        name: String, raw: RawConfig.Pipeline, defaults: PublishSettings, file: String
+    ) throws(ConfigError) -> PipelineConfig {
+        let keyPath = "pipelines.\(name)"
+        guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
+            throw ConfigError(file: file, keyPath: keyPath, message: "a pipeline's name is its inbox folder: expected letters, digits, '.', '_' or '-', not starting with '.'")
+        }
+        guard raw.inferencePipeline != nil || raw.inferencePipelineId != nil else {
+            throw ConfigError(file: file, keyPath: keyPath, message: "expected 'inferencePipeline' (a name, loaded or created) or 'inferencePipelineId'")
+        }
+        let publish = try settings(
+            from: RawConfig.Settings(batchRows: raw.batchRows, maxBatchBytes: raw.maxBatchBytes, timestampDefault: raw.timestampDefault),
+            over: defaults, keyPath: keyPath, file: file)
+        try DataConfigRules.check(raw.dataConfig, taskType: raw.taskType, keyPath: keyPath + ".dataConfig", file: file)
+        return PipelineConfig(
+            name: name, project: raw.project, taskType: raw.taskType, inferencePipeline: raw.inferencePipeline,
+            inferencePipelineId: raw.inferencePipelineId, dataConfig: raw.dataConfig, publish: publish)
+    }
+
+    private static func settings(
+        from raw: RawConfig.Settings?, over base: PublishSettings, keyPath: String, file: String
+    ) throws(ConfigError) -> PublishSettings {
+        var settings = base
+        if let rows = raw?.batchRows {
+            guard rows > 0 else { throw ConfigError(file: file, keyPath: keyPath + ".batchRows", message: "expected a positive number of rows, found \(rows)") }
+            settings.batchRows = rows
+        }
+        if let bytes = raw?.maxBatchBytes {
+            guard bytes >= 1024 else { throw ConfigError(file: file, keyPath: keyPath + ".maxBatchBytes", message: "expected at least 1024 bytes, found \(bytes)") }
+            settings.maxBatchBytes = bytes
+        }
+        if let timestampDefault = raw?.timestampDefault { settings.timestampDefault = timestampDefault }
+        return settings
+    }
+
+    private static func resolveDirectories(
+        _ raw: RawConfig.Directories?, base: String, file: String
+    ) throws(ConfigError) -> DropDirectories {
+        func absolute(_ path: String) -> String {
+            let expanded = (path as NSString).expandingTildeInPath
+            return URL(fileURLWithPath: expanded, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
+        }
+        let root = absolute(raw?.root ?? ".")
+        let defaults = DropDirectories(root: root)
+        return DropDirectories(
+            inbox: raw?.inbox.map(absolute) ?? defaults.inbox,
+            archive: raw?.archive.map(absolute) ?? defaults.archive,
+            rejected: raw?.rejected.map(absolute) ?? defaults.rejected,
+            state: raw?.state.map(absolute) ?? defaults.state)
+    }
+
+    /// The key comes from `OPENLAYER_API_KEY` or from `apiKeyFile` — never from the YAML itself,
+    /// which tends to end up in version control.
+    private static func resolveAPIKey(
+        _ keyFile: String?, base: String, file: String, environment: [String: String]
+    ) throws(ConfigError) -> (APIKey, String) {
+        if let keyFile {
+            let path = URL(fileURLWithPath: keyFile, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
+            let contents: String
+            do { contents = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw ConfigError(file: file, keyPath: "apiKeyFile", message: "cannot read the API key file \(path): \(error.localizedDescription)")
+            }
+            let key = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !key.isEmpty else { throw ConfigError(file: file, keyPath: "apiKeyFile", message: "the API key file \(path) is empty") }
+            return (APIKey(key), path)
+        }
+        if let key = environment["OPENLAYER_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty {
+            return (APIKey(key), "OPENLAYER_API_KEY")
+        }
+        throw ConfigError(file: file, keyPath: "apiKeyFile", message: "no API key: set OPENLAYER_API_KEY or point 'apiKeyFile' at a file holding the key")
+    }
+
+    /// Turns Yams/Codable errors into a dotted key path and an expectation.
+    static func describe(_ error: any Error, file: String) -> ConfigError {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return ConfigError(file: file, keyPath: path(context.codingPath + [key]), message: "required key is missing")
+        case DecodingError.typeMismatch(let type, let context):
+            return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type)); \(context.debugDescription)")
+        case DecodingError.valueNotFound(let type, let context):
+            return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type)), found nothing")
+        case DecodingError.dataCorrupted(let context):
+            let last = context.codingPath.last?.stringValue
+            if last == "taskType" {
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(TaskType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if last == "timestampDefault" {
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.TimestampDefault.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if context.codingPath.isEmpty {
+                return ConfigError(file: file, keyPath: "", message: "not a YAML mapping: \(context.debugDescription) \(context.underlyingError.map { "\($0)" } ?? "")")
+            }
+            return ConfigError(file: file, keyPath: path(context.codingPath), message: context.debugDescription)
+        default:
+            return ConfigError(file: file, keyPath: "", message: "not valid YAML: \(error)")
+        }
+    }
+
+    private static func expectation(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [String].Type, is [Any].Type: "a list"
+        default: String(describing: type).hasPrefix("Array") ? "a list" : (String(describing: type).hasPrefix("Dictionary") ? "a mapping" : "\(type)")
+        }
+    }
+}

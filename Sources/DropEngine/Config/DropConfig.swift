@@ -1,0 +1,28 @@
+import OpenlayerAPI
+
+/// The whole service configuration, resolved: paths absolute, defaults applied, key loaded.
+public struct DropConfig: Sendable {
+    /// The API root, ending in the version (`…/v1`).
+    public var baseURL: String
+    public var apiKey: APIKey
+    /// Where the key came from (`OPENLAYER_API_KEY` or the key file's path), for messages.
+    public var apiKeySource: String
+    public var directories: DropDirectories
+    /// Sorted by name.
+    public var pipelines: [PipelineConfig]
+
+    public init(
+        baseURL: String, apiKey: APIKey, apiKeySource: String, directories: DropDirectories,
+        pipelines: [PipelineConfig]
+    ) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.apiKeySource = apiKeySource
+        self.directories = directories
+        self.pipelines = pipelines
+    }
+
+    public func pipeline(named name: String) -> PipelineConfig? {
+        pipelines.first { $0.name == name }
+    }
+}

@@ -1,0 +1,120 @@
+import Crypto
+import DropFormats
+import Foundation
+
+/// What a first pass over a dropped file learned, before a single row is sent: its identity,
+/// its columns, how many rows it holds, what is wrong with it, and how to type its columns.
+public struct FileSurvey: Sendable {
+    public var path: String
+    public var format: SourceFormat
+    /// Lowercase hex SHA-256 of the file's bytes: its identity, and the seed of generated ids.
+    public var sha256: String
+    public var sha256Bytes: [UInt8]
+    public var byteCount: Int64
+    /// UNIX seconds; the default timestamp of rows without one.
+    public var modificationTime: Int64
+    /// The CSV header, or the JSONL keys in order of first appearance.
+    public var columns: [String]
+    public var rowCount = 0
+    /// Problems with the file as a whole (a missing required column, a broken header):
+    /// such a file is not sent at all.
+    public var fileProblems: [String] = []
+    /// The first issues found in rows, up to `issueLimit`.
+    public var rowIssues: [RowIssue] = []
+    public var invalidRowCount = 0
+    public var hasInferenceIdColumn: Bool { columns.contains(inferenceIdColumn) }
+    public var hasTimestampColumn: Bool { columns.contains(timestampColumn) }
+    var inferenceIdColumn: String
+    var timestampColumn: String
+    var stats: [String: ColumnStats] = [:]
+
+    public static let issueLimit = 200
+
+    public var isPublishable: Bool { fileProblems.isEmpty && invalidRowCount == 0 }
+
+    /// Reads the whole file once, streaming, hashing it in the same pass.
+    public static func survey(path: String, format: SourceFormat, plan: ColumnPlan) throws -> FileSurvey {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let modified = (attributes[.modificationDate] as? Date) ?? Date()
+        var hasher = SHA256()
+        let reader = try SourceReader(path: path, format: format) { hasher.update(bufferPointer: $0) }
+        var survey = FileSurvey(
+            path: path, format: format, sha256: "", sha256Bytes: [], byteCount: 0,
+            modificationTime: Int64(modified.timeIntervalSince1970.rounded(.down)), columns: reader.header ?? [],
+            inferenceIdColumn: plan.inferenceIdColumn, timestampColumn: plan.timestampColumn)
+        if let headerError = reader.headerError {
+            survey.fileProblems.append(headerError.description)
+        } else if let header = reader.header {
+            survey.checkHeader(header, headerLine: reader.headerLine, plan: plan)
+        }
+        var jsonColumns: [String] = []
+        var seenJSONColumns: Set<String> = []
+        let typer = RowTyper(plan: plan, columns: survey.columns, stats: [:])
+        var issues: [RowIssue] = []
+        while survey.fileProblems.isEmpty, let record = try survey.nextRecord(reader) {
+            survey.rowCount += 1
+            switch record {
+            case .csv(_, let fields) where fields.count == survey.columns.count:
+                for (index, cell) in fields.enumerated() { survey.stats[survey.columns[index], default: ColumnStats()].observe(csvCell: cell) }
+            case .jsonl(_, let object):
+                for field in object.fields {
+                    if seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
+                    if case .double = field.value { survey.stats[field.key, default: ColumnStats()].observe(jsonDouble: true) }
+                }
+            default:
+                break
+            }
+            issues.removeAll(keepingCapacity: true)
+            if typer.type(record, issues: &issues) == nil {
+                survey.invalidRowCount += 1
+                let room = issueLimit - survey.rowIssues.count
+                if room > 0 { survey.rowIssues.append(contentsOf: issues.prefix(room)) }
+            }
+        }
+        if reader.header == nil {
+            survey.columns = jsonColumns
+            if survey.rowCount > 0 {
+                let missing = plan.required.filter { !seenJSONColumns.contains($0) }
+                if !missing.isEmpty { survey.fileProblems.append(Self.missingColumnsProblem(missing, plan: plan)) }
+            }
+        }
+        if survey.fileProblems.isEmpty, survey.rowCount == 0 {
+            survey.fileProblems.append("the file holds no rows")
+        }
+        // A file refused at its header was not read to the end: hash it whole for the report.
+        survey.sha256Bytes = survey.fileProblems.isEmpty ? Array(hasher.finalize()) : try FileDigest.sha256(path: path)
+        survey.sha256 = FileDigest.hex(survey.sha256Bytes)
+        survey.byteCount = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        return survey
+    }
+
+    /// The next record; a syntax error that ends the file's readability (an unterminated
+    /// quote) becomes a file problem instead of an error, so the file is rejected, not retried.
+    private mutating func nextRecord(_ reader: SourceReader) throws -> SourceRecord? {
+        do {
+            return try reader.next()
+        } catch let error as FormatError {
+            fileProblems.append(error.description)
+            return nil
+        }
+    }
+
+    private mutating func checkHeader(_ header: [String], headerLine: Int, plan: ColumnPlan) {
+        if header.isEmpty || header == [""] {
+            fileProblems.append("line \(headerLine): expected a header row naming the columns, found an empty line")
+            return
+        }
+        var seen: Set<String> = []
+        for (index, name) in header.enumerated() {
+            if name.isEmpty { fileProblems.append("line \(headerLine), column \(index + 1): expected a column name, found an empty header cell") }
+            if !seen.insert(name).inserted { fileProblems.append("line \(headerLine), column \(index + 1): column '\(name)' appears twice in the header") }
+        }
+        let missing = plan.required.filter { !seen.contains($0) }
+        if !missing.isEmpty { fileProblems.append(Self.missingColumnsProblem(missing, plan: plan)) }
+    }
+
+    static func missingColumnsProblem(_ missing: [String], plan: ColumnPlan) -> String {
+        let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+        return "missing required column\(missing.count == 1 ? "" : "s") \(names): the pipeline's data config names \(missing.count == 1 ? "it" : "them"), so every file must have \(missing.count == 1 ? "it" : "them")"
+    }
+}

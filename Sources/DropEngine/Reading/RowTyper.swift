@@ -1,0 +1,78 @@
+import DropFormats
+
+/// Turns a record as read into the row that is sent: every value typed by its column's kind.
+struct RowTyper {
+    let plan: ColumnPlan
+    /// The CSV header; for JSONL, the keys seen across the file.
+    let columns: [String]
+    private let csvKinds: [ColumnKind]
+    private let stats: [String: ColumnStats]
+    private let csvStats: [ColumnStats]
+
+    /// - Parameter stats: what the survey learned of each column; empty while surveying,
+    ///   which types every number as an integer-or-double without changing validity.
+    init(plan: ColumnPlan, columns: [String], stats: [String: ColumnStats]) {
+        self.plan = plan
+        self.columns = columns
+        self.stats = stats
+        csvKinds = columns.map(plan.kind(of:))
+        csvStats = columns.map { stats[$0] ?? ColumnStats() }
+    }
+
+    /// The typed row, or nil with the reasons appended to `issues`.
+    func type(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
+        switch record {
+        case .malformed(let error):
+            issues.append(RowIssue(line: error.line, column: error.position, columnName: nil, value: nil, expected: "a JSON object on one line (\(error.message))"))
+            return nil
+        case .csv(let line, let fields):
+            return typeCSV(line: line, fields: fields, issues: &issues)
+        case .jsonl(let line, let object):
+            return typeJSONL(line: line, object: object, issues: &issues)
+        }
+    }
+
+    private func typeCSV(line: Int, fields: [String], issues: inout [RowIssue]) -> JSONObject? {
+        guard fields.count == columns.count else {
+            issues.append(RowIssue(
+                line: line, column: nil, columnName: nil, value: nil,
+                expected: "\(columns.count) fields as in the header, found \(fields.count)"))
+            return nil
+        }
+        var row: [JSONObject.Field] = []
+        row.reserveCapacity(fields.count + 2)
+        var valid = true
+        for index in fields.indices {
+            let stats = csvStats[index]
+            switch ValueTyping.type(csv: fields[index], kind: csvKinds[index], integral: stats.allIntegers, allNumbers: stats.allNumbers) {
+            case .success(let value):
+                row.append(JSONObject.Field(key: columns[index], value: value))
+            case .failure(let expectation):
+                valid = false
+                issues.append(RowIssue(line: line, column: index + 1, columnName: columns[index], value: expectation.found, expected: expectation.expected))
+            }
+        }
+        return valid ? JSONObject(row) : nil
+    }
+
+    private func typeJSONL(line: Int, object: JSONObject, issues: inout [RowIssue]) -> JSONObject? {
+        var row: [JSONObject.Field] = []
+        row.reserveCapacity(object.count + 2)
+        var valid = true
+        for field in object.fields {
+            let kind = plan.kind(of: field.key)
+            switch ValueTyping.type(json: field.value, kind: kind, integral: stats[field.key]?.allIntegers ?? true) {
+            case .success(let value):
+                row.append(JSONObject.Field(key: field.key, value: value))
+            case .failure(let expectation):
+                valid = false
+                issues.append(RowIssue(line: line, column: nil, columnName: field.key, value: expectation.found, expected: expectation.expected))
+            }
+        }
+        for column in plan.required where object[column] == nil {
+            valid = false
+            issues.append(RowIssue(line: line, column: nil, columnName: column, value: nil, expected: "a value for '\(column)', which the data config names"))
+        }
+        return valid ? JSONObject(row) : nil
+    }
+}

@@ -1,0 +1,138 @@
+import DropFormats
+
+/// Turns one cell into the JSON value its column's kind asks for, or says what was expected.
+///
+/// The same rules serve CSV text and JSONL values, so a row means the same in both formats.
+enum ValueTyping {
+    /// - Parameter integral: the whole column holds integers (from the survey), so numbers
+    ///   stay integers; otherwise they become doubles, as pandas would make them.
+    static func type(csv cell: String, kind: ColumnKind, integral: Bool, allNumbers: Bool) -> Result<JSONValue, Expectation> {
+        if CellParsing.isNull(cell) { return .success(.null) }
+        switch kind {
+        case .string:
+            return .success(.string(cell))
+        case .number:
+            return number(fromText: cell, integral: integral)
+        case .inferred:
+            // Never an error: a value that is not a number makes the column a string column.
+            guard allNumbers, case .success(let number) = number(fromText: cell, integral: integral) else {
+                return .success(.string(cell))
+            }
+            return .success(number)
+        case .classIndex(let classCount):
+            return classIndex(fromText: cell, classCount: classCount)
+        case .timestamp:
+            return timestamp(fromText: cell)
+        case .scores(let classCount):
+            return scores(fromText: cell, classCount: classCount)
+        }
+    }
+
+    static func type(json value: JSONValue, kind: ColumnKind, integral: Bool) -> Result<JSONValue, Expectation> {
+        if case .null = value { return .success(.null) }
+        switch (kind, value) {
+        case (.inferred, _):
+            return .success(value)
+        case (.string, .string):
+            return .success(value)
+        case (.string, .integer(let number)):
+            return .success(.string(String(number)))
+        case (.string, .double(let number)):
+            return .success(.string(String(number)))
+        case (.string, .bool(let flag)):
+            return .success(.string(flag ? "true" : "false"))
+        case (.number, .integer(let number)):
+            return .success(integral ? .integer(number) : .double(Double(number)))
+        case (.number, .double):
+            return .success(value)
+        case (.classIndex(let classCount), .integer(let number)):
+            return checkClass(number, classCount: classCount, text: String(number))
+        case (.classIndex(let classCount), .double(let number)) where number.rounded() == number && abs(number) < 1e15:
+            return checkClass(Int64(number), classCount: classCount, text: String(number))
+        case (.timestamp, .integer):
+            return .success(value)
+        case (.timestamp, .double(let seconds)) where abs(seconds) < 1e15:
+            return .success(.integer(Int64(seconds.rounded(.down))))
+        case (.scores(let classCount), .array(let items)):
+            return scores(items, classCount: classCount, text: String(decoding: JSONWriter.encode(value), as: UTF8.self))
+        case (_, .string(let text)):
+            // A number or list quoted by the writer ("0.3", "[0.1, 0.9]") reads as CSV text would.
+            return type(csv: text, kind: kind, integral: integral, allNumbers: false)
+        default:
+            return .failure(Expectation(kind: kind, found: String(decoding: JSONWriter.encode(value), as: UTF8.self)))
+        }
+    }
+
+    // MARK: Kinds
+
+    private static func number(fromText cell: String, integral: Bool) -> Result<JSONValue, Expectation> {
+        if let integer = CellParsing.integer(cell) {
+            return .success(integral ? .integer(integer) : .double(Double(integer)))
+        }
+        if let double = CellParsing.double(cell) { return .success(.double(double)) }
+        return .failure(Expectation(kind: .number, found: cell))
+    }
+
+    private static func classIndex(fromText cell: String, classCount: Int) -> Result<JSONValue, Expectation> {
+        if let integer = CellParsing.integer(cell) { return checkClass(integer, classCount: classCount, text: cell) }
+        if let double = CellParsing.double(cell), double.rounded() == double, abs(double) < 1e15 {
+            return checkClass(Int64(double), classCount: classCount, text: cell)
+        }
+        return .failure(Expectation(kind: .classIndex(classCount: classCount), found: cell))
+    }
+
+    private static func checkClass(_ index: Int64, classCount: Int, text: String) -> Result<JSONValue, Expectation> {
+        guard classCount == 0 || (0..<Int64(classCount)).contains(index) else {
+            return .failure(Expectation(kind: .classIndex(classCount: classCount), found: text))
+        }
+        return .success(.integer(index))
+    }
+
+    private static func timestamp(fromText cell: String) -> Result<JSONValue, Expectation> {
+        if let integer = CellParsing.integer(cell) { return .success(.integer(integer)) }
+        // Fractions of a second carry nothing for monitoring; Openlayer wants whole seconds.
+        if let double = CellParsing.double(cell), abs(double) < 1e15 { return .success(.integer(Int64(double.rounded(.down)))) }
+        return .failure(Expectation(kind: .timestamp, found: cell))
+    }
+
+    private static func scores(fromText cell: String, classCount: Int?) -> Result<JSONValue, Expectation> {
+        guard case .array(let items)? = try? JSONParser.parse(cell) else {
+            return .failure(Expectation(kind: .scores(classCount: classCount), found: cell))
+        }
+        return scores(items, classCount: classCount, text: cell)
+    }
+
+    private static func scores(_ items: [JSONValue], classCount: Int?, text: String) -> Result<JSONValue, Expectation> {
+        var numbers: [JSONValue] = []
+        numbers.reserveCapacity(items.count)
+        for item in items {
+            switch item {
+            case .integer(let value): numbers.append(.double(Double(value)))
+            case .double: numbers.append(item)
+            default: return .failure(Expectation(kind: .scores(classCount: classCount), found: text))
+            }
+        }
+        if let classCount, classCount > 0, numbers.count != classCount {
+            return .failure(Expectation(kind: .scores(classCount: classCount), found: text))
+        }
+        return .success(.array(numbers))
+    }
+}
+
+/// What a column of a given kind wanted, for the row issue.
+struct Expectation: Error, Equatable {
+    var kind: ColumnKind
+    var found: String
+
+    var expected: String {
+        switch kind {
+        case .number, .inferred: "a number"
+        case .string: "text"
+        case .classIndex(let count) where count > 0: "a class index, an integer from 0 to \(count - 1) (classNames has \(count) entries)"
+        case .classIndex: "a class index, an integer"
+        case .timestamp: "a timestamp in UNIX seconds, like 1764115200"
+        case .scores(let count?) where count > 0: "a list of \(count) class probabilities, like [\(Array(repeating: "0.5", count: min(count, 3)).joined(separator: ", "))\(count > 3 ? ", ..." : "")]"
+        case .scores: "a list of class probabilities, like [0.1, 0.9]"
+        }
+    }
+}

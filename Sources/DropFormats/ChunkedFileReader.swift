@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A sliding window over a file, filled 64 KiB at a time with plain `read()`.
+///
+/// The readers parse straight out of this window, so a file of any size costs memory
+/// proportional to its largest record, not to the file. Every chunk is shown to `onBytes`
+/// before anything parses it, which lets the engine hash the file in the same pass that
+/// reads its rows instead of reading multi-gigabyte files twice.
+final class ChunkedFileReader {
+    static let chunkSize = 64 * 1024
+
+    let path: String
+    private let descriptor: Int32
+    private let onBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// Bytes `0..<count` are valid; the readers keep offsets into them.
+    private(set) var storage: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var count = 0
+    /// Set once `read()` has returned 0; nothing more will arrive.
+    private(set) var isAtEnd = false
+
+    init(path: String, onBytes: ((UnsafeRawBufferPointer) -> Void)?) throws(FileReadError) {
+        var descriptor: Int32
+        repeat {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        } while descriptor < 0 && errno == EINTR
+        guard descriptor >= 0 else {
+            throw FileReadError(path: path, operation: "open", code: errno)
+        }
+        self.path = path
+        self.descriptor = descriptor
+        self.onBytes = onBytes
+        self.capacity = 2 * Self.chunkSize
+        self.storage = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        close(descriptor)
+        storage.deallocate()
+    }
+
+    /// The valid bytes, for parsers that want bounds-aware slices.
+    var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage, count: count)
+    }
+
+    /// Forgets bytes `0..<offset` (records already returned) by moving the rest to the
+    /// front. Callers subtract `offset` from every offset they hold.
+    func discard(upTo offset: Int) {
+        precondition(offset >= 0 && offset <= count)
+        guard offset > 0 else { return }
+        let remaining = count - offset
+        if remaining > 0 {
+            memmove(storage, storage + offset, remaining)  // the regions overlap
+        }
+        count = remaining
+    }
+
+    /// Appends one more chunk to the window. Returns false at the end of the file.
+    /// `storage` may move, so callers must re-read it after calling this.
+    func fill() throws(FileReadError) -> Bool {
+        if isAtEnd { return false }
+        if capacity - count < Self.chunkSize {
+            let newCapacity = max(capacity * 2, count + Self.chunkSize)
+            let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newStorage.update(from: storage, count: count)
+            storage.deallocate()
+            storage = newStorage
+            capacity = newCapacity
+        }
+        var received: Int
+        repeat {
+            received = read(descriptor, storage + count, Self.chunkSize)
+        } while received < 0 && errno == EINTR
+        guard received >= 0 else {
+            throw FileReadError(path: path, operation: "read", code: errno)
+        }
+        if received == 0 {
+            isAtEnd = true
+            return false
+        }
+        onBytes?(UnsafeRawBufferPointer(start: storage + count, count: received))
+        count += received
+        return true
+    }
+
+    /// Fills until at least `minimum` bytes are in the window or the file ends, for
+    /// look-ahead such as the byte order mark.
+    func fill(atLeast minimum: Int) throws(FileReadError) {
+        while count < minimum, try fill() {}
+    }
+
+    /// Skips a UTF-8 byte order mark at the very start of the file. Returns where the text
+    /// starts: 3 if there was one, else 0. It still goes to `onBytes`: the hash is the file's.
+    func skipByteOrderMark() throws(FileReadError) -> Int {
+        try fill(atLeast: 3)
+        let mark = ASCII.byteOrderMark
+        if count >= 3, storage[0] == mark.0, storage[1] == mark.1, storage[2] == mark.2 {
+            return 3
+        }
+        return 0
+    }
+}

@@ -1,0 +1,25 @@
+/// A problem in the text of a dropped file, located well enough that a person can open the
+/// file in an editor and fix it: the line, the column when we know it, and what the reader
+/// expected to find there (rather than what it found, which the person can see for themselves).
+public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The 1-based physical line of the file (or of the parsed text).
+    public var line: Int
+    /// The 1-based character column within `line`, when the reader knows it. Characters are
+    /// Unicode scalars, not bytes, so the number matches what an editor shows.
+    public var position: Int?
+    /// What was expected, e.g. "expected ',' or '}' after an object value".
+    public var message: String
+
+    public init(line: Int, position: Int? = nil, message: String) {
+        self.line = line
+        self.position = position
+        self.message = message
+    }
+
+    public var description: String {
+        if let position {
+            return "line \(line), column \(position): \(message)"
+        }
+        return "line \(line): \(message)"
+    }
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams a JSON Lines file, one object per line, in memory proportional to the longest
+/// line. Lines are found with `memchr`, which is far faster than the parser, so splitting
+/// costs next to nothing; each line is then parsed in place, without copying.
+public final class JSONLinesReader {
+    private let file: ChunkedFileReader
+    /// Offset in the window of the first byte of the next line.
+    private var cursor = 0
+    /// The physical line of `cursor`.
+    private var line = 1
+    private var hasStarted = false
+    private var isFinished = false
+
+    /// Opens the file. Nothing is read until the first `next()`.
+    /// - Parameter onBytes: sees every byte of the file, byte order mark included, in order,
+    ///   before it is parsed (the engine hashes the file with it).
+    public init(path: String, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
+        file = try ChunkedFileReader(path: path, onBytes: onBytes)
+    }
+
+    public var path: String { file.path }
+
+    /// Returns the next non-blank line, parsed or with the reason it could not be, or nil
+    /// at the end of the file. Throws only `FileReadError`: the file's text never stops it.
+    public func next() throws(FileReadError) -> JSONLinesRecord? {
+        if isFinished { return nil }
+        if !hasStarted {
+            hasStarted = true
+            cursor = try file.skipByteOrderMark()
+        }
+        var searchFrom = cursor
+        while true {
+            let lineEnd: Int
+            if let found = findLineFeed(from: searchFrom) {
+                lineEnd = found
+            } else if !file.isAtEnd {
+                // An incomplete line: keep it, drop what came before, read on.
+                let shift = cursor
+                file.discard(upTo: shift)
+                cursor = 0
+                searchFrom = file.count
+                _ = try file.fill()
+                continue
+            } else if cursor < file.count {
+                lineEnd = file.count  // the last line has no line feed
+            } else {
+                isFinished = true
+                return nil
+            }
+
+            let lineNumber = line
+            let start = cursor
+            var contentEnd = lineEnd
+            if contentEnd > start, file.storage[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
+            line += 1
+            cursor = min(lineEnd + 1, file.count)
+            searchFrom = cursor
+
+            let text = UnsafeRawBufferPointer(start: file.storage + start, count: contentEnd - start)
+            guard let firstContent = text.firstIndex(where: { !ASCII.isJSONWhitespace($0) }) else {
+                continue  // blank or whitespace-only
+            }
+            return JSONLinesRecord(line: lineNumber, object: Self.parseObject(text, line: lineNumber, firstContent: firstContent))
+        }
+    }
+
+    private func findLineFeed(from offset: Int) -> Int? {
+        let remaining = file.count - offset
+        guard remaining > 0, let found = memchr(file.storage + offset, Int32(ASCII.lineFeed), remaining) else {
+            return nil
+        }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(file.storage)
+    }
+
+    private static func parseObject(
+        _ text: UnsafeRawBufferPointer, line: Int, firstContent: Int
+    ) -> Result<JSONObject, FormatError> {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(text, line: line)
+        } catch {
+            return .failure(error)
+        }
+        if case .object(let object) = value { return .success(object) }
+        let column = TextLocation.locate(offset: firstContent, in: text, firstLine: line).column
+        return .failure(FormatError(
+            line: line, position: column,
+            message: "expected a JSON object on each line, found \(kindDescription(of: value))"))
+    }
+
+    private static func kindDescription(of value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .integer, .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}

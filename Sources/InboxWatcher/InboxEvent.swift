@@ -1,0 +1,15 @@
+/// What the inbox watcher tells its consumer.
+public enum InboxEvent: Sendable, Equatable {
+    /// A regular file whose name passes the filter is complete at this absolute path: it was
+    /// closed after writing, renamed or moved into the inbox, or found by a scan.
+    ///
+    /// The same path may be reported more than once (a scan and an event can both see a file,
+    /// and a file rewritten in place is closed again); the consumer must deduplicate, e.g. by
+    /// path plus size and modification time, or by content hash. The file may also already be
+    /// gone when the consumer gets to it.
+    case fileReady(path: String)
+    /// The kernel's event queue overflowed, so some events were lost. The watcher has
+    /// re-established its watches; the consumer should list the inbox again
+    /// (`InboxWatcher.scan()`) and treat every file found as ready.
+    case rescanNeeded
+}

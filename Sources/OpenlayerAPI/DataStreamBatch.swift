@@ -1,0 +1,40 @@
+import DropFormats
+
+/// The body of one `POST /inference-pipelines/{id}/data-stream` call, built row by row.
+///
+/// Rows arrive already encoded so that the batcher knows the exact size of the body before
+/// deciding whether the next row still fits under its byte cap; the body is then sent as is.
+public struct DataStreamBatch: Sendable {
+    public private(set) var body: [UInt8]
+    public private(set) var rowCount = 0
+
+    /// `{"config":` … `,"rows":[` — written once, so a batch's size is known from the first row.
+    public init(config: JSONObject, reservingCapacity capacity: Int = 0) {
+        body = []
+        body.reserveCapacity(capacity)
+        body.append(contentsOf: Array(#"{"config":"#.utf8))
+        JSONWriter.append(.object(config), to: &body)
+        body.append(contentsOf: Array(#","rows":["#.utf8))
+    }
+
+    /// Bytes of the finished body if `encodedRow` were added now.
+    public func byteCount(adding encodedRow: [UInt8]) -> Int {
+        body.count + encodedRow.count + (rowCount > 0 ? 1 : 0) + Self.closing.count
+    }
+
+    /// Bytes of the finished body as it stands.
+    public var byteCount: Int { body.count + Self.closing.count }
+
+    public mutating func append(encodedRow: [UInt8]) {
+        if rowCount > 0 { body.append(UInt8(ascii: ",")) }
+        body.append(contentsOf: encodedRow)
+        rowCount += 1
+    }
+
+    /// The complete JSON body.
+    public func finished() -> [UInt8] {
+        body + Self.closing
+    }
+
+    private static let closing: [UInt8] = Array("]}".utf8)
+}

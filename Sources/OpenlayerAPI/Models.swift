@@ -1,0 +1,41 @@
+/// A project as the API returns it; only the fields the uploader relies on.
+public struct Project: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var taskType: String?
+
+    public init(id: String, name: String, taskType: String?) {
+        self.id = id
+        self.name = name
+        self.taskType = taskType
+    }
+}
+
+/// An inference pipeline as the API returns it; only the fields the uploader relies on.
+public struct InferencePipeline: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var projectId: String?
+
+    public init(id: String, name: String, projectId: String?) {
+        self.id = id
+        self.name = name
+        self.projectId = projectId
+    }
+}
+
+/// The envelope of every list endpoint: `{"_meta": {...}, "items": [...]}`.
+struct ListResponse<Item: Decodable>: Decodable {
+    var items: [Item]
+}
+
+struct CreateProjectBody: Encodable {
+    var name: String
+    var taskType: String
+    var description: String?
+}
+
+struct CreatePipelineBody: Encodable {
+    var name: String
+    var description: String?
+}

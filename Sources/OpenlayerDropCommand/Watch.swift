@@ -1,0 +1,47 @@
+import ArgumentParser
+import DropDaemon
+import DropEngine
+import Foundation
+import Logging
+import ServiceLifecycle
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch the inbox and publish every file dropped into it, until stopped.",
+        discussion: """
+            Runs in the foreground; stop it with Ctrl-C or SIGTERM, which lets the file in hand
+            finish. Files dropped while it was stopped are taken at the next start.
+
+            Example:
+              OPENLAYER_API_KEY=... openlayer-drop watch --config /etc/openlayer-drop/config.yaml
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "The YAML config file.")
+    var config: String
+
+    @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "openlayer-drop")
+        let dropConfig: DropConfig
+        do {
+            dropConfig = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("invalid config: \(error)")
+        }
+        let service = DropService(config: dropConfig, logger: logger)
+        let group = ServiceGroup(
+            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,39 @@
+import Hummingbird
+import Logging
+
+/// Builds the sandbox server: opens (and migrates) the database, installs the key check and
+/// every route under `/v1`, and binds to `configuration.host`/`port`.
+///
+/// The application is returned unstarted so that the caller chooses how it runs: `run()`
+/// inside a test's task group, `runService()` in the executable (which then stops on SIGINT
+/// and SIGTERM). `onServerRunning` receives the port actually bound, which is how a caller
+/// that asked for port 0 learns where to connect.
+public func makeSandboxApplication(
+    _ configuration: SandboxConfiguration,
+    logger: Logger = Logger(label: "openlayer-sandbox"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let store = try SandboxStore(path: configuration.databasePath)
+
+    let router = Router(context: SandboxRequestContext.self)
+    router.add(middleware: BearerAuthMiddleware(apiKey: configuration.apiKey))
+    let v1 = router.group("v1")
+    ProjectRoutes(store: store).register(on: v1)
+    InferencePipelineRoutes(store: store).register(on: v1)
+    DataStreamRoutes(store: store).register(on: v1)
+    RowRoutes(store: store).register(on: v1)
+    SandboxRequestRoutes(store: store).register(on: v1)
+
+    let port = configuration.port
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.host, port: port),
+            serverName: "openlayer-sandbox"
+        ),
+        onServerRunning: { channel in
+            await onServerRunning(channel.localAddress?.port ?? port)
+        },
+        logger: logger
+    )
+}

@@ -1,0 +1,136 @@
+import GRDB
+
+// The sandbox's data model: four tables, their records and the migrations that create them.
+// Kept in one file so the whole schema reads at a glance.
+//
+// Times are integer milliseconds since the Unix epoch (see `Timestamp`). Identifiers are
+// lowercase UUID strings, the form Openlayer's ids take.
+
+/// A project, as created by `POST /v1/projects`.
+struct ProjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "project"
+
+    var id: String
+    var name: String
+    var taskType: String
+    var description: String?
+    var dateCreated: Int64
+    var dateUpdated: Int64
+}
+
+/// An inference pipeline of a project; data-stream calls publish into one.
+struct PipelineRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "inferencePipeline"
+
+    var id: String
+    var projectId: String
+    var name: String
+    var description: String?
+    /// Openlayer's evaluation status; the sandbox never evaluates, so it stays as created.
+    var status: String
+    var referenceDatasetUri: String?
+    var dateCreated: Int64
+    var dateUpdated: Int64
+    /// When the last data-stream call stored rows, as the real API's `dateLastSampleReceived`.
+    var dateLastSampleReceived: Int64?
+}
+
+/// One row published through the data-stream route, kept exactly as sent.
+struct StreamedRowRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "streamedRow"
+
+    /// Assigned by SQLite (AUTOINCREMENT), so it only ever grows: the arrival order, across
+    /// requests and pipelines, even after rows are deleted.
+    var sequence: Int64?
+    var pipelineId: String
+    /// The value of the config's `inferenceIdColumnName` column, rendered as text, or `nil`
+    /// when the config names no such column or the row lacks it.
+    var inferenceId: String?
+    /// The row as compact JSON written by DropFormats' writer: types and key order preserved.
+    var rowJSON: String
+    /// The `DataRequestRecord.id` of the call that brought the row, so duplicates published by a
+    /// retried call can be told apart from one call that repeated an id.
+    var requestId: String
+    var receivedAt: Int64
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        sequence = inserted.rowID
+    }
+}
+
+/// One call to the data-stream route, answered successfully or not: what tests of retries and
+/// back-off read to see how often and when a client called.
+struct DataRequestRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "dataRequest"
+
+    /// Arrival order (AUTOINCREMENT).
+    var sequence: Int64?
+    var id: String
+    /// The pipeline id from the path, kept even when no such pipeline exists (the 404 is logged).
+    var pipelineId: String
+    var receivedAt: Int64
+    /// How many elements `rows` held, whether or not they were stored.
+    var rowCount: Int
+    /// The HTTP status the sandbox answered.
+    var status: Int
+    /// The request's `config` as compact JSON, or `nil` when it had none.
+    var configJSON: String?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        sequence = inserted.rowID
+    }
+}
+
+/// The schema's migrations. New columns or tables go in new migrations, never by editing
+/// `v1`, so a sandbox database file made by an older build still opens.
+enum SandboxSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: ProjectRecord.databaseTableName) { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull().unique()
+                table.column("taskType", .text).notNull()
+                table.column("description", .text)
+                table.column("dateCreated", .integer).notNull()
+                table.column("dateUpdated", .integer).notNull()
+            }
+            try db.create(table: PipelineRecord.databaseTableName) { table in
+                table.primaryKey("id", .text)
+                table.column("projectId", .text).notNull().indexed()
+                    .references(ProjectRecord.databaseTableName, onDelete: .cascade)
+                table.column("name", .text).notNull()
+                table.column("description", .text)
+                table.column("status", .text).notNull()
+                table.column("referenceDatasetUri", .text)
+                table.column("dateCreated", .integer).notNull()
+                table.column("dateUpdated", .integer).notNull()
+                table.column("dateLastSampleReceived", .integer)
+                table.uniqueKey(["projectId", "name"])
+            }
+            try db.create(table: StreamedRowRecord.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("sequence")
+                table.column("pipelineId", .text).notNull()
+                table.column("inferenceId", .text)
+                table.column("rowJSON", .text).notNull()
+                table.column("requestId", .text).notNull()
+                table.column("receivedAt", .integer).notNull()
+            }
+            try db.create(
+                index: "streamedRow_pipeline_inference",
+                on: StreamedRowRecord.databaseTableName,
+                columns: ["pipelineId", "inferenceId"]
+            )
+            try db.create(table: DataRequestRecord.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("sequence")
+                table.column("id", .text).notNull().unique()
+                table.column("pipelineId", .text).notNull().indexed()
+                table.column("receivedAt", .integer).notNull()
+                table.column("rowCount", .integer).notNull()
+                table.column("status", .integer).notNull()
+                table.column("configJSON", .text)
+            }
+        }
+        return migrator
+    }
+}

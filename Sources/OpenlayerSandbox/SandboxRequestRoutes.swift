@@ -1,0 +1,36 @@
+import DropFormats
+import Hummingbird
+
+/// `GET /v1/sandbox/requests?pipelineId=`: the log of data-stream calls, in arrival order.
+///
+/// Sandbox-only, for tests of a client's retry policy: each entry says when the call arrived
+/// (to the millisecond, also as a number for easy arithmetic), how many rows it carried and
+/// what the sandbox answered.
+struct SandboxRequestRoutes: Sendable {
+    let store: SandboxStore
+
+    func register(on group: RouterGroup<SandboxRequestContext>) {
+        group.get("sandbox/requests", use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let query = QueryParameters(request.uri.query)
+        let requests = try await store.dataRequests(pipelineId: query["pipelineId"])
+        let items = try requests.map { try $0.json() }
+        return JSONResponse.make(.object(.init(pairs: ["items": .array(items)])))
+    }
+}
+
+extension DataRequestRecord {
+    func json() throws -> JSONValue {
+        .object(.init(pairs: [
+            "id": .string(id),
+            "pipelineId": .string(pipelineId),
+            "receivedAt": .string(Timestamp.iso8601(milliseconds: receivedAt)),
+            "receivedAtMs": .integer(receivedAt),
+            "rowCount": .integer(Int64(rowCount)),
+            "status": .integer(Int64(status)),
+            "config": try configJSON.map { try JSONParser.parse($0) } ?? .null,
+        ]))
+    }
+}

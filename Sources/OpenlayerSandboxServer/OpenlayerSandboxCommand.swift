@@ -1,0 +1,73 @@
+import ArgumentParser
+import OpenlayerSandbox
+
+import Foundation
+
+/// `openlayer-sandbox`: runs a local Openlayer-compatible server for demos and tests.
+///
+/// Deliberately thin: everything but option parsing lives in the `OpenlayerSandbox` library, so
+/// tests can run the same server in-process. The one line on stdout is a contract: end-to-end
+/// tests start the binary with `--port 0` and read the bound port from it.
+@main
+struct OpenlayerSandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "openlayer-sandbox",
+        abstract: "Run a local Openlayer-compatible API server for demos and tests.",
+        discussion: """
+            Serves the subset of https://api.openlayer.com/v1 that openlayer-drop uses (projects, \
+            inference pipelines, data-stream) and stores what it receives in SQLite, plus \
+            sandbox-only routes to read it back: GET /v1/inference-pipelines/{id}/rows and \
+            GET /v1/sandbox/requests. Once listening it prints one line to stdout:
+              openlayer-sandbox listening on http://HOST:PORT/v1
+            It stops on SIGINT or SIGTERM.
+
+            Example:
+              OPENLAYER_API_KEY=dev-key openlayer-sandbox --port 0 --database /tmp/sandbox.sqlite
+            """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port = 8080
+
+    @Option(name: .customLong("database"), help: "A SQLite file to keep data in (default: in memory, lost on exit).")
+    var databasePath: String?
+
+    @Option(help: "The API key clients must send as 'Authorization: Bearer KEY' (default: $OPENLAYER_API_KEY).")
+    var apiKey: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port must be between 0 and 65535.")
+        }
+        guard resolvedAPIKey != nil else {
+            throw ValidationError("No API key: pass --api-key KEY or set OPENLAYER_API_KEY.")
+        }
+    }
+
+    func run() async throws {
+        guard let apiKey = resolvedAPIKey else { throw ExitCode.validationFailure }
+        let configuration = SandboxConfiguration(host: host, port: port, apiKey: apiKey, databasePath: databasePath)
+        let host = self.host
+        let app = try await makeSandboxApplication(configuration) { port in
+            // Written straight to the file descriptor: unbuffered, so a test reading the pipe
+            // sees the line at once, and never followed by more stdout output.
+            let line = "openlayer-sandbox listening on http://\(Self.urlHost(host)):\(port)/v1\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        try await app.runService()
+    }
+
+    /// The key from the option, else from the environment; an empty key counts as none.
+    private var resolvedAPIKey: String? {
+        let key = apiKey ?? ProcessInfo.processInfo.environment["OPENLAYER_API_KEY"]
+        return key.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// IPv6 literals need brackets in a URL.
+    private static func urlHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+    }
+}

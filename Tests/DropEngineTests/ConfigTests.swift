@@ -1,0 +1,75 @@
+@testable import DropEngine
+import OpenlayerAPI
+import Testing
+
+@Suite("Loading the YAML config")
+struct ConfigTests {
+    static let valid = """
+        directories:
+          root: ./drop
+        defaults:
+          batchRows: 500
+        pipelines:
+          fraud:
+            project: Fraud classification
+            taskType: tabular-classification
+            inferencePipeline: production
+            maxBatchBytes: 2048
+            dataConfig:
+              classNames: [legit, fraud]
+              featureNames: [amount, merchant]
+              categoricalFeatureNames: [merchant]
+              predictionsColumnName: prediction
+        """
+
+    static func parse(_ yaml: String, environment: [String: String] = ["OPENLAYER_API_KEY": "sk-test"]) throws(ConfigError) -> DropConfig {
+        try ConfigLoader.parse(yaml: yaml, file: "config.yaml", relativeTo: "/etc/od", environment: environment)
+    }
+
+    @Test("A valid config resolves paths, defaults, overrides and the key")
+    func valid() throws {
+        let config = try Self.parse(Self.valid, environment: ["OPENLAYER_API_KEY": "sk-test", "OPENLAYER_BASE_URL": "http://127.0.0.1:9/v1"])
+        #expect(config.directories.inbox == "/etc/od/drop/inbox")
+        #expect(config.directories.archive == "/etc/od/drop/archive")
+        #expect(config.baseURL == "http://127.0.0.1:9/v1")
+        #expect(config.apiKey == APIKey("sk-test"))
+        #expect(config.apiKeySource == "OPENLAYER_API_KEY")
+        let fraud = try #require(config.pipeline(named: "fraud"))
+        #expect(fraud.taskType == .tabularClassification)
+        #expect(fraud.publish.batchRows == 500)
+        #expect(fraud.publish.maxBatchBytes == 2048)
+        #expect(fraud.dataConfig.classNames == ["legit", "fraud"])
+        #expect(try Self.parse(Self.valid).baseURL == "https://api.openlayer.com/v1")
+    }
+
+    @Test("A wrong config names the key's path and what was expected", arguments: [
+        ("taskType: tabular-classification", "taskType: tabular", "pipelines.fraud.taskType", "expected one of llm-base"),
+        ("classNames: [legit, fraud]", "classNames: legit", "pipelines.fraud.dataConfig.classNames", "expected a list"),
+        ("batchRows: 500", "batchRows: 0", "defaults.batchRows", "expected a positive number"),
+        ("    project: Fraud classification\n", "", "pipelines.fraud.project", "required key is missing"),
+        ("categoricalFeatureNames: [merchant]", "categoricalFeatureNames: [shop]", "pipelines.fraud.dataConfig.categoricalFeatureNames", "'shop' is not in featureNames"),
+        ("      classNames: [legit, fraud]\n", "", "pipelines.fraud.dataConfig.classNames", "needs the list of class names"),
+    ])
+    func invalid(_ replacing: String, _ with: String, _ keyPath: String, _ message: String) throws {
+        let yaml = Self.valid.replacingOccurrences(of: replacing, with: with)
+        #expect(yaml != Self.valid)
+        let error = try #require(throws: ConfigError.self) { try Self.parse(yaml) }
+        #expect(error.keyPath == keyPath)
+        #expect(error.message.contains(message), "\(error)")
+        #expect(error.description.hasPrefix("config.yaml: \(keyPath): "))
+    }
+
+    @Test("Without a key the start stops and says where a key may come from")
+    func missingKey() throws {
+        let error = try #require(throws: ConfigError.self) { try Self.parse(Self.valid, environment: [:]) }
+        #expect(error.message.contains("OPENLAYER_API_KEY"))
+    }
+
+    @Test("The key never shows in descriptions")
+    func keyRedacted() throws {
+        let config = try Self.parse(Self.valid, environment: ["OPENLAYER_API_KEY": "sk-very-secret"])
+        #expect(!"\(config.apiKey)".contains("sk-very-secret"))
+        #expect(!String(reflecting: config.apiKey).contains("sk-very-secret"))
+        #expect(!"\(config)".contains("sk-very-secret"))
+    }
+}

@@ -1,0 +1,126 @@
+import DropFormats
+import Foundation
+
+/// A temporary root with a config for the fraud pipeline, an inbox, and the watcher binary.
+final class DropWorkspace: @unchecked Sendable {
+    let root: String
+    let configPath: String
+    let sandbox: Sandbox
+    private(set) var watcher: ChildProcess?
+
+    var inbox: String { root + "/inbox/fraud" }
+    var archive: String { root + "/archive/fraud" }
+    var rejected: String { root + "/rejected/fraud" }
+    var logPath: String { root + "/watcher.log" }
+
+    /// - Parameter pipelineSettings: extra YAML lines under the pipeline (e.g. `batchRows: 2`).
+    init(sandbox: Sandbox, pipelineSettings: [String] = []) throws {
+        self.sandbox = sandbox
+        root = NSTemporaryDirectory() + "openlayer-drop-e2e-" + UUID().uuidString
+        configPath = root + "/config.yaml"
+        try FileManager.default.createDirectory(atPath: root + "/inbox/fraud", withIntermediateDirectories: true)
+        let config = """
+            baseURL: \(sandbox.baseURL)
+            directories:
+              root: .
+            pipelines:
+              fraud:
+                project: Fraud classification
+                taskType: tabular-classification
+                inferencePipeline: production
+            \(pipelineSettings.map { "    " + $0 }.joined(separator: "\n"))
+                dataConfig:
+                  classNames: [legit, fraud]
+                  featureNames: [amount, merchant, hour]
+                  categoricalFeatureNames: [merchant]
+                  predictionsColumnName: prediction
+                  predictionScoresColumnName: scores
+                  labelColumnName: label
+                  inferenceIdColumnName: inference_id
+                  timestampColumnName: timestamp
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    func startWatcher() throws {
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        watcher = try ChildProcess(
+            "openlayer-drop", arguments: ["watch", "--config", configPath, "--log-level", "debug"],
+            environment: ["OPENLAYER_API_KEY": sandbox.apiKey], stdout: log, stderr: log)
+    }
+
+    @discardableResult
+    func stopWatcher() -> Int32? {
+        defer { watcher = nil }
+        return watcher?.stop()
+    }
+
+    var log: String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    /// Drops a file the recommended way: written under a temporary name, then renamed.
+    func dropByRename(_ name: String, _ contents: String, modified: Date? = nil) throws {
+        let temporary = inbox + "/" + name + ".tmp"
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary))
+        if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: temporary) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: inbox + "/" + name)
+    }
+
+    /// Writes a file in place, in several writes with pauses, as a slow exporter would.
+    func dropInPlace(_ name: String, _ contents: String) async throws {
+        let path = inbox + "/" + name
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let bytes = Array(contents.utf8)
+        let half = bytes.count / 2
+        try handle.write(contentsOf: bytes[..<half])
+        try await Task.sleep(for: .milliseconds(300))
+        try handle.write(contentsOf: bytes[half...])
+        try handle.close()
+    }
+
+    /// The archived files of today (UTC) with their parsed receipts, by file name.
+    func receipts() -> [String: JSONObject] {
+        var found: [String: JSONObject] = [:]
+        guard let enumerator = FileManager.default.enumerator(atPath: archive) else { return found }
+        for case let relative as String in enumerator where relative.hasSuffix(".receipt.json") {
+            let path = archive + "/" + relative
+            if let data = FileManager.default.contents(atPath: path), case .object(let receipt)? = try? JSONParser.parse(Array(data)),
+                case .string(let file)? = receipt["file"]
+            {
+                found[file] = receipt
+            }
+        }
+        return found
+    }
+
+    func files(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    func remove() {
+        stopWatcher()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+/// Waits until `condition` holds, checking every 100 ms; fails the wait after `timeout`.
+func eventually(
+    timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool
+) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw TimedOut(what: what)
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
