@@ -104,7 +104,15 @@ let package = Package(
         .testTarget(name: "DropFormatsTests", dependencies: ["DropFormats"], swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(name: "DropEngineTests", dependencies: ["DropEngine"], swiftSettings: strict),
-        .testTarget(name: "OpenlayerSandboxTests", dependencies: ["OpenlayerSandbox", "DropFormats"], swiftSettings: strict),
+        .testTarget(
+            name: "OpenlayerSandboxTests",
+            dependencies: [
+                "OpenlayerSandbox",
+                "DropFormats",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// Shutdown contract: on graceful shutdown it stops taking files, lets each pipeline finish
 /// the file in hand, and returns. A file that is not finished stays in the inbox and is
 /// taken again at the next start.
-public struct DropService: Service {
+public struct DropService: Service, CustomStringConvertible {
     let config: DropConfig
     let logger: Logger
     /// How long to wait before trying a file again after a failure that left it in the inbox.
@@ -24,6 +24,9 @@ public struct DropService: Service {
         self.logger = logger
         self.retryDelay = retryDelay
     }
+
+    /// How the service names itself in lifecycle logs (its config is not for logs).
+    public var description: String { "DropService" }
 
     public func run() async throws {
         try prepareDirectories()
@@ -38,7 +41,10 @@ public struct DropService: Service {
     }
 
     private func serve(using httpClient: HTTPClient) async throws {
-        let client = OpenlayerClient(baseURL: config.baseURL, apiKey: config.apiKey, httpClient: httpClient, logger: logger)
+        // AsyncHTTPClient narrates every connection at debug level; keep that for trace.
+        var httpLogger = logger
+        httpLogger.logLevel = logger.logLevel == .trace ? .trace : max(logger.logLevel, .info)
+        let client = OpenlayerClient(baseURL: config.baseURL, apiKey: config.apiKey, httpClient: httpClient, logger: httpLogger)
         logger.info("starting", metadata: [
             "inbox": "\(config.directories.inbox)", "api": "\(config.baseURL)", "key": "from \(config.apiKeySource)",
             "pipelines": "\(config.pipelines.map(\.name).joined(separator: ","))",
@@ -112,6 +118,8 @@ public struct DropService: Service {
                 switch event {
                 case .fileReady(let path):
                     await dispatch(path, router: router, queues: queues, archivist: archivist)
+                case .watching:
+                    logger.info("watching the inbox", metadata: ["inbox": "\(config.directories.inbox)"])
                 case .rescanNeeded:
                     logger.warning("inotify queue overflowed; rescanning the inbox")
                     for path in InboxWatcher.scan(root: config.directories.inbox) {

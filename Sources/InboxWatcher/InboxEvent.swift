@@ -12,4 +12,7 @@ public enum InboxEvent: Sendable, Equatable {
     /// re-established its watches; the consumer should list the inbox again
     /// (`InboxWatcher.scan()`) and treat every file found as ready.
     case rescanNeeded
+    /// Sent once, after the watches are in place and the files already present were reported:
+    /// from here on every finished file is reported as it arrives.
+    case watching
 }

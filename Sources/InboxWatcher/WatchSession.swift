@@ -82,6 +82,7 @@ final class WatchSession {
             throw .inotify(error)
         }
         yieldReadyFiles(under: root)
+        continuation.yield(.watching)
 
         // 3. Live events.
         while !stop.isSet {

@@ -38,4 +38,13 @@ struct CreateProjectBody: Encodable {
 struct CreatePipelineBody: Encodable {
     var name: String
     var description: String?
+
+    /// The API wants `description` present, as null when there is none.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(description, forKey: .description)
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, description }
 }

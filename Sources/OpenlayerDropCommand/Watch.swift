@@ -9,8 +9,7 @@ struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch the inbox and publish every file dropped into it, until stopped.",
         discussion: """
-            Runs in the foreground; stop it with Ctrl-C or SIGTERM, which lets the file in hand
-            finish. Files dropped while it was stopped are taken at the next start.
+            Runs in the foreground and logs to standard error. Stop it with Ctrl-C or SIGTERM: the file in hand is finished first. Files dropped while it was stopped are taken at the next start.
 
             Example:
               OPENLAYER_API_KEY=... openlayer-drop watch --config /etc/openlayer-drop/config.yaml
@@ -35,7 +34,10 @@ struct Watch: AsyncParsableCommand {
         do {
             dropConfig = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
         } catch {
-            throw ValidationError("invalid config: \(error)")
+            // Not a usage error: print the config's problem alone, with the exit status
+            // sysexits.h reserves for configuration errors.
+            FileHandle.standardError.write(Data("openlayer-drop: invalid config: \(error)\n".utf8))
+            throw ExitCode(78)
         }
         let service = DropService(config: dropConfig, logger: logger)
         let group = ServiceGroup(

@@ -16,6 +16,7 @@ public func makeSandboxApplication(
     let store = try SandboxStore(path: configuration.databasePath)
 
     let router = Router(context: SandboxRequestContext.self)
+    router.add(middleware: JSONErrorMiddleware())
     router.add(middleware: BearerAuthMiddleware(apiKey: configuration.apiKey))
     let v1 = router.group("v1")
     ProjectRoutes(store: store).register(on: v1)

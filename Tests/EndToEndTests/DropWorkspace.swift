@@ -42,13 +42,16 @@ final class DropWorkspace: @unchecked Sendable {
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
     }
 
-    func startWatcher() throws {
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
+    /// Starts `openlayer-drop watch`; with `waitUntilWatching`, returns once the start-up scan
+    /// is done, so that files dropped afterwards arrive as live events.
+    func startWatcher(waitUntilWatching: Bool = true) async throws {
+        let log = try Self.openForWriting(logPath, appending: true)
         watcher = try ChildProcess(
             "openlayer-drop", arguments: ["watch", "--config", configPath, "--log-level", "debug"],
             environment: ["OPENLAYER_API_KEY": sandbox.apiKey], stdout: log, stderr: log)
+        if waitUntilWatching {
+            try await eventually("the watcher to watch\n\(self.log)") { self.log.contains("watching the inbox") }
+        }
     }
 
     @discardableResult
@@ -69,17 +72,22 @@ final class DropWorkspace: @unchecked Sendable {
         try FileManager.default.moveItem(atPath: temporary, toPath: inbox + "/" + name)
     }
 
-    /// Writes a file in place, in several writes with pauses, as a slow exporter would.
+    /// Writes a file in place, in one open, two writes with a pause, one close — as a slow
+    /// exporter would.
     func dropInPlace(_ name: String, _ contents: String) async throws {
-        let path = inbox + "/" + name
-        FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let handle = try Self.openForWriting(inbox + "/" + name, appending: false)
         let bytes = Array(contents.utf8)
         let half = bytes.count / 2
         try handle.write(contentsOf: bytes[..<half])
         try await Task.sleep(for: .milliseconds(300))
         try handle.write(contentsOf: bytes[half...])
         try handle.close()
+    }
+
+    static func openForWriting(_ path: String, appending: Bool) throws -> FileHandle {
+        let descriptor = open(path, O_WRONLY | O_CREAT | (appending ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// The archived files of today (UTC) with their parsed receipts, by file name.

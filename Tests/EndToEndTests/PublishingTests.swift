@@ -7,14 +7,14 @@ import Testing
 /// `openlayer-drop watch` binaries on loopback, real files in a real inbox.
 @Suite("End to end through the real binaries", .serialized, .timeLimit(.minutes(3)))
 struct PublishingTests {
-    static let predictionsCSV = """
+    static let predictionsCSV = #"""
         amount,merchant,hour,prediction,scores,label
         12.5,fuel,3,0,"[0.9, 0.1]",0
         880.0,"electronics, online",23,1,"[0.2, 0.8]",1
         4,grocery,9,0,"[0.95, 0.05]",
         "19.99","café ""le coin""",12,0,"[0.7, 0.3]",0
         250.75,fuel,2,1,"[0.4, 0.6]",1
-        """
+        """#
 
     static let streamJSONL = """
         {"inference_id": "evt-001", "timestamp": 1764115200, "amount": 10, "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.8, 0.2]}
@@ -29,7 +29,7 @@ struct PublishingTests {
         defer { sandbox.stop() }
         let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["batchRows: 2"])
         defer { workspace.remove() }
-        try workspace.startWatcher()
+        try await workspace.startWatcher()
 
         let modified = Date(timeIntervalSince1970: 1_764_100_000)
         try workspace.dropByRename("fraud-2026-11-26.csv", Self.predictionsCSV, modified: modified)
@@ -103,7 +103,7 @@ struct PublishingTests {
         defer { sandbox.stop() }
         let workspace = try DropWorkspace(sandbox: sandbox)
         defer { workspace.remove() }
-        try workspace.startWatcher()
+        try await workspace.startWatcher()
 
         try workspace.dropByRename("no-merchant.csv", "amount,hour,prediction,scores\n1.0,3,0,\"[0.9, 0.1]\"\n")
         try workspace.dropByRename("bad-value.csv", Self.predictionsCSV.replacingOccurrences(of: "880.0", with: "eight hundred"))
@@ -132,7 +132,7 @@ struct PublishingTests {
         defer { workspace.remove() }
         try workspace.dropByRename("early-1.csv", Self.predictionsCSV)
         try workspace.dropByRename("early-2.jsonl", Self.streamJSONL)
-        try workspace.startWatcher()
+        try await workspace.startWatcher()
 
         try await eventually("both receipts\n\(workspace.log)") { workspace.receipts().count == 2 }
         guard case .string(let pipelineId)? = workspace.receipts()["early-1.csv"]?["inferencePipelineId"] else {

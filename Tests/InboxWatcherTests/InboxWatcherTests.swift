@@ -148,6 +148,8 @@ struct InboxWatcherTests {
         #expect(await recorder.waitFor(live))
         #expect(Array(recorder.paths.prefix(3)) == expected)
         #expect(recorder.paths.last == live)
+        // `.watching` separates what was found at start from what arrived later.
+        #expect(Array(recorder.events.prefix(4)) == expected.map { .fileReady(path: $0) } + [.watching])
         #expect(InboxWatcher.scan(root: inbox.path) == expected + [live])
         #expect(await recorder.cancel())
     }

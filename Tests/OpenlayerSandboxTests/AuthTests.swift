@@ -36,6 +36,17 @@ import Testing
         }
     }
 
+    /// With the key, an unknown path is a 404 that still carries an `error` message.
+    @Test func unknownPathWithKeyIsNotFoundWithAMessage() async throws {
+        try await SandboxHarness.withSandbox { client in
+            let withoutKey = try await client.send(.get, "/v1/no-such-route", key: nil)
+            #expect(withoutKey.status == .unauthorized)
+            let withKey = try await client.send(.get, "/v1/no-such-route")
+            #expect(withKey.status == .notFound)
+            #expect(try withKey.json.at("error")?.string != nil)
+        }
+    }
+
     @Test func rightKeyIsAccepted() async throws {
         try await SandboxHarness.withSandbox { client in
             let reply = try await client.send(.get, "/v1/projects")

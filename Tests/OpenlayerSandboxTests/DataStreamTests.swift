@@ -50,7 +50,7 @@ import Testing
             let items = try #require(
                 try await client.send(.get, "/v1/inference-pipelines/\(id)/rows?inferenceId=dup").json.at("items")?.array
             )
-            #expect(items.count == 2)
+            try #require(items.count == 2)
             #expect(items[0].at("requestId") != items[1].at("requestId"))
         }
     }

@@ -46,6 +46,17 @@ import Testing
         }
     }
 
+    /// An update body that is not JSON must be refused, not read as an empty (and so
+    /// harmless-looking) update.
+    @Test func invalidJSONUpdateIsABadRequest() async throws {
+        try await SandboxHarness.withSandbox { client in
+            let id = try await client.createPipeline("production")
+            let reply = try await client.send(.put, "/v1/inference-pipelines/\(id)", body: #"{"name": "#)
+            #expect(reply.status == .badRequest)
+            #expect(try reply.json.at("error")?.string != nil)
+        }
+    }
+
     @Test func missingDescriptionIsABadRequest() async throws {
         try await SandboxHarness.withSandbox { client in
             let projectId = try await client.createProject("fraud model")

@@ -18,14 +18,15 @@ import Testing
             let reply = try await client.send(.get, "/v1/sandbox/requests?pipelineId=\(id)")
             #expect(reply.status == .ok)
             let items = try #require(try reply.json.at("items")?.array)
-            #expect(items.count == 2)
+            try #require(items.count == 2)
             #expect(items.map { $0.at("pipelineId") } == [.string(id), .string(id)])
             #expect(items.map { $0.at("rowCount") } == [.integer(3), .integer(1)])
             #expect(items.map { $0.at("status") } == [.integer(200), .integer(400)])
             #expect(items[0].at("config")?.at("inferenceIdColumnName") == .string("id"))
             #expect(items[1].at("config") == .null)
             let times = items.compactMap { $0.at("receivedAtMs")?.integer }
-            #expect(times.count == 2 && times[0] <= times[1])
+            try #require(times.count == 2)
+            #expect(times[0] <= times[1])
             #expect(items[0].at("receivedAt")?.string?.contains(".") == true, "millisecond precision")
 
             // The rows of the successful call carry its request id.

@@ -122,7 +122,7 @@ public enum ConfigLoader {
         case DecodingError.keyNotFound(let key, let context):
             return ConfigError(file: file, keyPath: path(context.codingPath + [key]), message: "required key is missing")
         case DecodingError.typeMismatch(let type, let context):
-            return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type)); \(context.debugDescription)")
+            return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type))")
         case DecodingError.valueNotFound(let type, let context):
             return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type)), found nothing")
         case DecodingError.dataCorrupted(let context):
@@ -144,12 +144,16 @@ public enum ConfigLoader {
 
     private static func expectation(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
-        case is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [String].Type, is [Any].Type: "a list"
-        default: String(describing: type).hasPrefix("Array") ? "a list" : (String(describing: type).hasPrefix("Dictionary") ? "a mapping" : "\(type)")
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default:
+            // Yams names its node kinds (Sequence, Mapping); Swift its collections.
+            let name = String(describing: type)
+            if name.hasPrefix("Array") || name.contains("Sequence") { return "a list, like [a, b]" }
+            if name.hasPrefix("Dictionary") || name.contains("Mapping") { return "a mapping of keys to values" }
+            return name
         }
     }
 }
