@@ -25,7 +25,8 @@ echo "==> sandbox listening on $OPENLAYER_BASE_URL"
 
 "$bin/openlayer-drop" watch --config samples/config.yaml 2> "$demo/watcher.log" &
 watcher=$!
-echo "==> watcher started (log: demo/watcher.log)"
+for _ in $(seq 300); do grep -q "watching the inbox" "$demo/watcher.log" 2>/dev/null && break; sleep 0.1; done
+echo "==> watcher started and watching demo/inbox/ (log: demo/watcher.log)"
 
 # Drop the samples the way an ETL job should: write under a temporary name, then rename.
 for sample in samples/fraud-2026-11-26.csv samples/fraud-stream-2026-11-26.jsonl samples/bad/fraud-missing-merchant.csv; do
