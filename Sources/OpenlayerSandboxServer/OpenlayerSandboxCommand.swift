@@ -21,8 +21,9 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
               openlayer-sandbox listening on http://HOST:PORT/v1
             It stops on SIGINT or SIGTERM.
 
-            Example:
-              OPENLAYER_API_KEY=dev-key openlayer-sandbox --port 0 --database /tmp/sandbox.sqlite
+            Examples:
+              openlayer-sandbox --api-key dev-key --port 0
+              OPENLAYER_API_KEY=dev-key openlayer-sandbox --database sandbox.sqlite
             """
     )
 
@@ -32,10 +33,18 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one.")
     var port = 8080
 
-    @Option(name: .customLong("database"), help: "A SQLite file to keep data in (default: in memory, lost on exit).")
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp("A SQLite file to keep data in (default: in memory, lost on exit).", valueName: "path")
+    )
     var databasePath: String?
 
-    @Option(help: "The API key clients must send as 'Authorization: Bearer KEY' (default: $OPENLAYER_API_KEY).")
+    @Option(
+        help: ArgumentHelp(
+            "The API key clients must send as 'Authorization: Bearer KEY' (default: $OPENLAYER_API_KEY).",
+            valueName: "key"
+        )
+    )
     var apiKey: String?
 
     func validate() throws {

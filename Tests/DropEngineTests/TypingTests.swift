@@ -107,6 +107,22 @@ struct TypingTests {
         #expect(jsonSurvey.fileProblems.first?.contains("'merchant'") == true)
     }
 
+    @Test("A header without rows is publishable with nothing to send; an empty file is not")
+    func emptyFiles() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let headerOnly = try directory.write("h.csv", "amount,merchant,hour,prediction,scores\r\n")
+        let survey = try FileSurvey.survey(path: headerOnly, format: .csv, plan: Fixtures.fraudPlan)
+        #expect(survey.isPublishable)
+        #expect(survey.rowCount == 0)
+        let (outcome, batches) = try await Fixtures.publish(survey)
+        #expect(batches.isEmpty && outcome.rowsPublished == 0)
+        let empty = try directory.write("e.csv", "")
+        let emptySurvey = try FileSurvey.survey(path: empty, format: .csv, plan: Fixtures.fraudPlan)
+        #expect(emptySurvey.fileProblems.count == 1)
+        #expect(emptySurvey.fileProblems.first?.contains("empty") == true)
+    }
+
     @Test("The wire config names the columns that exist in what is sent")
     func wireConfig() {
         var config = Fixtures.fraudConfig

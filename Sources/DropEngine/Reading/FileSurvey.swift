@@ -39,10 +39,14 @@ public struct FileSurvey: Sendable {
         var hasher = SHA256()
         let reader = try SourceReader(path: path, format: format) { hasher.update(bufferPointer: $0) }
         var survey = FileSurvey(
-            path: path, format: format, sha256: "", sha256Bytes: [], byteCount: 0,
+            path: path, format: format, sha256: "", sha256Bytes: [],
+            byteCount: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
             modificationTime: Int64(modified.timeIntervalSince1970.rounded(.down)), columns: reader.header ?? [],
             inferenceIdColumn: plan.inferenceIdColumn, timestampColumn: plan.timestampColumn)
-        if let headerError = reader.headerError {
+        if survey.byteCount == 0 {
+            // More likely a writer that closed too early than a batch with nothing to say.
+            survey.fileProblems.append("the file is empty (0 bytes): expected a header row\(format == .csv ? "" : " or JSON objects"); was it closed before it was written?")
+        } else if let headerError = reader.headerError {
             survey.fileProblems.append(headerError.description)
         } else if let header = reader.header {
             survey.checkHeader(header, headerLine: reader.headerLine, plan: plan)
@@ -71,6 +75,7 @@ public struct FileSurvey: Sendable {
                 if room > 0 { survey.rowIssues.append(contentsOf: issues.prefix(room)) }
             }
         }
+        let readToTheEnd = survey.fileProblems.isEmpty
         if reader.header == nil {
             survey.columns = jsonColumns
             if survey.rowCount > 0 {
@@ -78,13 +83,9 @@ public struct FileSurvey: Sendable {
                 if !missing.isEmpty { survey.fileProblems.append(Self.missingColumnsProblem(missing, plan: plan)) }
             }
         }
-        if survey.fileProblems.isEmpty, survey.rowCount == 0 {
-            survey.fileProblems.append("the file holds no rows")
-        }
-        // A file refused at its header was not read to the end: hash it whole for the report.
-        survey.sha256Bytes = survey.fileProblems.isEmpty ? Array(hasher.finalize()) : try FileDigest.sha256(path: path)
+        // A file refused before its end was not hashed whole: hash it again for the report.
+        survey.sha256Bytes = readToTheEnd ? Array(hasher.finalize()) : try FileDigest.sha256(path: path)
         survey.sha256 = FileDigest.hex(survey.sha256Bytes)
-        survey.byteCount = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         return survey
     }
 
