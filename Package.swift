@@ -48,14 +48,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Config, validation, defaults, batching and archiving of one file at a time.
+        // Config, validation, defaults, batching, the delivery journal and archiving.
         .target(
             name: "DropEngine",
             dependencies: [
                 "DropFormats",
                 "OpenlayerAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
@@ -103,6 +105,7 @@ let package = Package(
         ),
         .testTarget(name: "DropFormatsTests", dependencies: ["DropFormats"], swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
+        .testTarget(name: "OpenlayerAPITests", dependencies: ["OpenlayerAPI"], swiftSettings: strict),
         .testTarget(name: "DropEngineTests", dependencies: ["DropEngine"], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerSandboxTests",

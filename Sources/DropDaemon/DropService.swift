@@ -10,13 +10,15 @@ import ServiceLifecycle
 /// inbox, and feeds each pipeline's files, one at a time and in arrival order, to its
 /// `FileProcessor`.
 ///
-/// Shutdown contract: on graceful shutdown it stops taking files, lets each pipeline finish
-/// the file in hand, and returns. A file that is not finished stays in the inbox and is
-/// taken again at the next start.
+/// Shutdown contract: on graceful shutdown it stops taking files; the file in hand sends no
+/// new request, its requests in flight finish (their outcome is journaled), and `run`
+/// returns. A file not finished stays in `state/processing/` and is taken up at the next
+/// start where it stopped. Cancellation (past the shutdown deadline) abandons the requests
+/// in flight; they are sent again at the next start with the same inference ids.
 public struct DropService: Service, CustomStringConvertible {
     let config: DropConfig
     let logger: Logger
-    /// How long to wait before trying a file again after a failure that left it in the inbox.
+    /// How long to wait before taking up again a file whose processing failed locally.
     let retryDelay: Duration
 
     public init(config: DropConfig, logger: Logger, retryDelay: Duration = .seconds(5)) {
@@ -30,17 +32,13 @@ public struct DropService: Service, CustomStringConvertible {
 
     public func run() async throws {
         try prepareDirectories()
+        let journal = try Journal(path: config.directories.journal)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            try await serve(using: httpClient)
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
-        }
+        await serve(journal: journal, httpClient: httpClient)
         try await httpClient.shutdown()
     }
 
-    private func serve(using httpClient: HTTPClient) async throws {
+    private func serve(journal: Journal, httpClient: HTTPClient) async {
         // AsyncHTTPClient narrates every connection at debug level; keep that for trace.
         var httpLogger = logger
         httpLogger.logLevel = logger.logLevel == .trace ? .trace : max(logger.logLevel, .info)
@@ -49,21 +47,29 @@ public struct DropService: Service, CustomStringConvertible {
             "inbox": "\(config.directories.inbox)", "api": "\(config.baseURL)", "key": "from \(config.apiKeySource)",
             "pipelines": "\(config.pipelines.map(\.name).joined(separator: ","))",
         ])
-        var processors: [String: FileProcessor] = [:]
+        var workers: [PipelineWorker] = []
         for pipeline in config.pipelines {
-            guard let binding = await bindUntilReady(pipeline, client: client) else { return }
-            processors[pipeline.name] = FileProcessor(binding: binding, directories: config.directories, logger: logger) { id, batch in
+            var pipelineLogger = logger
+            pipelineLogger[metadataKey: "pipeline"] = "\(pipeline.name)"
+            let health = PipelineHealth(logger: pipelineLogger)
+            guard let binding = await bindUntilReady(pipeline, client: client, health: health) else { return }
+            let processor = FileProcessor(
+                binding: binding, directories: config.directories, journal: journal, health: health,
+                retry: config.service.retry, logger: logger
+            ) { id, batch throws(OpenlayerError) in
                 try await client.streamData(pipelineId: id, batch: batch)
             }
+            workers.append(PipelineWorker(
+                queue: PipelineQueue(pipeline: pipeline.name), processor: processor,
+                settleTime: config.service.settleTime, retryDelay: retryDelay, logger: pipelineLogger))
         }
-        let queues = Dictionary(uniqueKeysWithValues: config.pipelines.map { ($0.name, PipelineQueue(pipeline: $0.name)) })
+        let queues = Dictionary(uniqueKeysWithValues: workers.map { ($0.queue.pipeline, $0.queue) })
         let router = InboxRouter(inbox: config.directories.inbox, pipelines: Set(queues.keys))
         let archivist = Archivist(directories: config.directories)
 
         await withTaskGroup(of: Void.self) { group in
-            for (name, queue) in queues {
-                let processor = processors[name]!
-                group.addTask { await work(queue: queue, processor: processor) }
+            for worker in workers {
+                group.addTask { await worker.run() }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
@@ -82,31 +88,45 @@ public struct DropService: Service, CustomStringConvertible {
         }
         for pipeline in config.pipelines {
             try manager.createDirectory(atPath: config.directories.inbox(of: pipeline.name), withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: config.directories.processing(of: pipeline.name), withIntermediateDirectories: true)
         }
     }
 
-    /// Binds a pipeline, waiting out an unreachable API: a service started before the network
-    /// is up should come up when it does, not exit. Returns nil when shutdown comes first.
-    private func bindUntilReady(_ pipeline: PipelineConfig, client: OpenlayerClient) async -> PipelineBinding? {
-        var delay = Duration.seconds(1)
-        var lastMessage = ""
+    /// Binds a pipeline, waiting out an unreachable API or a refused key: a service started
+    /// before the network is up should come up when it does, not exit. Returns nil when
+    /// shutdown comes first.
+    private func bindUntilReady(_ pipeline: PipelineConfig, client: OpenlayerClient, health: PipelineHealth) async -> PipelineBinding? {
+        var attempt = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let binding = try await PipelineBinding.bind(pipeline, client: client)
+                await health.succeeded()
                 logger.info("pipeline ready", metadata: [
                     "pipeline": "\(pipeline.name)", "project": "\(pipeline.project)",
                     "projectId": "\(binding.projectId)", "inferencePipelineId": "\(binding.inferencePipelineId)",
                 ])
                 return binding
             } catch {
-                if error.description != lastMessage {
-                    logger.error("cannot load or create the inference pipeline; retrying", metadata: [
-                        "pipeline": "\(pipeline.name)", "error": "\(error)",
-                    ])
-                    lastMessage = error.description
+                let wait: Duration
+                switch config.service.retry.decide(error, attempt: attempt) {
+                case .pause(let delay):
+                    wait = delay
+                    await health.failed(.paused(reason: error.description), retryIn: delay)
+                case .retry(let delay):
+                    wait = delay
+                    await health.failed(.retrying(reason: error.description), retryIn: delay)
+                case .reject:
+                    // A refusal (a 404 for a pipeline id, say) will not fix itself soon, but a
+                    // fix on Openlayer's side may: keep trying, slowly.
+                    wait = config.service.retry.maximumBackoff
+                    await health.failed(.retrying(reason: error.description), retryIn: wait)
                 }
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(60))
+                attempt += 1
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                } catch {
+                    return nil
+                }
             }
         }
         return nil
@@ -147,31 +167,6 @@ public struct DropService: Service, CustomStringConvertible {
             }
         case nil:
             break
-        }
-    }
-
-    /// One pipeline's worker: its files one after another, so they reach Openlayer in the
-    /// order they were dropped.
-    private func work(queue: PipelineQueue, processor: FileProcessor) async {
-        await withTaskGroup(of: Void.self) { retries in
-            for await path in queue.paths {
-                if Task.isShuttingDownGracefully { break }
-                do {
-                    _ = try await processor.process(path)
-                    await queue.finished(path)
-                } catch {
-                    logger.error("publishing failed; the file stays in the inbox and is tried again", metadata: [
-                        "pipeline": "\(queue.pipeline)", "file": "\(path)", "error": "\(error)",
-                        "retryIn": "\(retryDelay)",
-                    ])
-                    let delay = retryDelay
-                    retries.addTask {
-                        try? await Task.sleep(for: delay)
-                        await queue.requeue(path)
-                    }
-                }
-            }
-            retries.cancelAll()
         }
     }
 }

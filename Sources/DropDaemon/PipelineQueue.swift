@@ -1,34 +1,46 @@
-/// The files waiting for one pipeline, in arrival order, each at most once.
+import DropEngine
+
+/// The work waiting for one pipeline, in arrival order: files reported in the inbox, and
+/// claimed files to take up again after a failure.
 ///
-/// The watcher may report a file twice (once from the start-up scan, once from an event, or
-/// again after a queue overflow); a file already waiting or in work is not queued again.
+/// The watcher may report an inbox file twice (once from the start-up scan, once from an
+/// event, or again after a queue overflow); a path already waiting is not queued again.
 actor PipelineQueue {
+    enum Work: Sendable {
+        case inbox(String)
+        case claimed(JournalFile)
+    }
+
     let pipeline: String
-    private var known: Set<String> = []
-    private let continuation: AsyncStream<String>.Continuation
-    nonisolated let paths: AsyncStream<String>
+    private var waiting: Set<String> = []
+    private let continuation: AsyncStream<Work>.Continuation
+    nonisolated let work: AsyncStream<Work>
 
     init(pipeline: String) {
         self.pipeline = pipeline
-        (paths, continuation) = AsyncStream.makeStream(of: String.self)
+        (work, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 
-    /// Queues `path` unless it is already waiting or in work. Returns whether it was queued.
+    /// Queues an inbox path unless it is already waiting.
     @discardableResult
     func enqueue(_ path: String) -> Bool {
-        guard known.insert(path).inserted else { return false }
-        continuation.yield(path)
+        guard waiting.insert(path).inserted else { return false }
+        continuation.yield(.inbox(path))
         return true
     }
 
-    /// Called when the worker is done with `path`: a later file of the same name is new work.
-    func finished(_ path: String) {
-        known.remove(path)
+    /// Called when the worker takes `path`: a later report of the same name is new work.
+    func taken(_ path: String) {
+        waiting.remove(path)
     }
 
-    /// Puts a file that failed back in line, keeping it marked as known meanwhile.
-    func requeue(_ path: String) {
-        continuation.yield(path)
+    /// Puts work back in line after `delay` (a file not yet quiet, or one that failed).
+    nonisolated func retry(_ work: Work, after delay: Duration) {
+        let continuation = self.continuation
+        Task {
+            try? await Task.sleep(for: delay)
+            continuation.yield(work)
+        }
     }
 
     func close() {

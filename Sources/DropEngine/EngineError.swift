@@ -11,12 +11,15 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     /// A move into the archive or `rejected/` failed.
     case moveFailed(from: String, to: String, errno: Int32)
     case writeFailed(path: String, errno: Int32)
+    /// The journal disagrees with itself or with the file; the file is held back.
+    case journal(String)
 
     public var description: String {
         switch self {
         case .fileChanged(let path, let detail): "\(path) changed while it was being published: \(detail)"
         case .moveFailed(let from, let to, let code): "cannot move \(from) to \(to): \(String(cString: strerror(code)))"
         case .writeFailed(let path, let code): "cannot write \(path): \(String(cString: strerror(code)))"
+        case .journal(let message): "journal: \(message)"
         }
     }
 }

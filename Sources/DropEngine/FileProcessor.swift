@@ -2,106 +2,298 @@ import Foundation
 import Logging
 import OpenlayerAPI
 
-/// Takes one dropped file from the inbox to its end: published and archived with a receipt,
-/// or moved to `rejected/` with a report. This is the whole life of a file, in order.
+/// Takes one dropped file from the inbox to its end — published and archived with a receipt,
+/// archived as a duplicate, or moved to `rejected/` with a report — recording every step in
+/// the journal so that any step can be resumed after a crash.
+///
+/// Steps, each recorded before the next begins:
+/// 1. `claim`: the file moves from the inbox to `state/processing/<pipeline>/` (state queued),
+///    so a writer that reuses its name makes a new file instead of changing this one.
+/// 2. check: read once for its SHA-256, rows and problems; a duplicate or a file beyond
+///    saving ends here (duplicate, rejected).
+/// 3. publish (state publishing): batches out, each outcome journaled as it lands.
+/// 4. state published: rows set aside move to `rejected/`, then the file moves to the archive
+///    beside its receipt (state archived). A failing move is retried; nothing is sent again.
 public struct FileProcessor: Sendable {
     public let binding: PipelineBinding
-    public let archivist: Archivist
-    private let plan: ColumnPlan
-    private let publishBatch: @Sendable (String, DataStreamBatch) async throws -> Void
-    private let logger: Logger
-
-    /// - Parameter publishBatch: sends one batch to the inference pipeline with this id and
-    ///   returns once it is acknowledged (`OpenlayerClient.streamData` in the service).
-    public init(
-        binding: PipelineBinding, directories: DropDirectories, logger: Logger,
-        publishBatch: @escaping @Sendable (String, DataStreamBatch) async throws -> Void
-    ) {
-        self.binding = binding
-        self.archivist = Archivist(directories: directories)
-        self.plan = ColumnPlan(taskType: binding.config.taskType, dataConfig: binding.config.dataConfig)
-        self.publishBatch = publishBatch
-        var logger = logger
-        logger[metadataKey: "pipeline"] = "\(binding.config.name)"
-        self.logger = logger
-    }
+    let directories: DropDirectories
+    let archivist: Archivist
+    let journal: Journal
+    let plan: ColumnPlan
+    let delivery: BatchDelivery
+    let logger: Logger
 
     public enum Result: Sendable {
         case published(Receipt)
+        case duplicate(Receipt)
         /// The path of the report beside the rejected file.
         case rejected(report: String)
         /// The file was gone before it could be read (deleted or moved by someone else).
         case vanished
     }
 
-    /// Publishes or rejects `path`. Throws when the file must stay in the inbox and be tried
-    /// again (the API could not be reached, the file changed while read, a move failed).
-    public func process(_ path: String) async throws -> Result {
-        let name = URL(fileURLWithPath: path).lastPathComponent
+    /// - Parameter send: publishes one batch to the inference pipeline with this id
+    ///   (`OpenlayerClient.streamData` in the service).
+    public init(
+        binding: PipelineBinding, directories: DropDirectories, journal: Journal, health: PipelineHealth,
+        retry: RetryPolicy, logger: Logger,
+        send: @escaping @Sendable (String, DataStreamBatch) async throws(OpenlayerError) -> Void
+    ) {
+        self.binding = binding
+        self.directories = directories
+        self.archivist = Archivist(directories: directories)
+        self.journal = journal
+        self.plan = ColumnPlan(taskType: binding.config.taskType, dataConfig: binding.config.dataConfig)
+        let pipelineId = binding.inferencePipelineId
+        self.delivery = BatchDelivery(policy: retry, health: health) { batch throws(OpenlayerError) in
+            try await send(pipelineId, batch)
+        }
         var logger = logger
-        logger[metadataKey: "file"] = "\(name)"
-        let started = Date()
-        guard let format = SourceFormat(fileName: name) else {
-            return try reject(path, RejectionReport(
-                fileName: name, pipeline: binding.config.name, when: Self.iso(started),
+        logger[metadataKey: "pipeline"] = "\(binding.config.name)"
+        self.logger = logger
+    }
+
+    var pipeline: String { binding.config.name }
+    var settings: PublishSettings { binding.config.publish }
+
+    // MARK: Claiming
+
+    /// Moves a finished file out of the inbox into the processing folder and journals it.
+    /// Returns nil when the file is already gone.
+    public func claim(_ inboxPath: String) throws -> JournalFile? {
+        guard let stamp = try? FileStamp(path: inboxPath) else { return nil }
+        let name = URL(fileURLWithPath: inboxPath).lastPathComponent
+        let claimed: String
+        do {
+            claimed = try NoOverwriteMove.move(inboxPath, into: directories.processing(of: pipeline), name: name)
+        } catch EngineError.moveFailed(_, _, let code) where code == ENOENT {
+            return nil
+        }
+        return try journal.claim(pipeline: pipeline, name: name, claimedPath: claimed, size: stamp.size, at: Date())
+    }
+
+    /// Files an earlier run left in the processing folder, oldest first, with their journal
+    /// entries (a file claimed just before a crash may have none yet).
+    public func leftovers() throws -> [JournalFile] {
+        let folder = directories.processing(of: pipeline)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }
+        var entries: [JournalFile] = []
+        for name in names {
+            let path = folder + "/" + name
+            if let entry = try journal.unfinishedFile(claimedPath: path) {
+                entries.append(entry)
+            } else if let stamp = try? FileStamp(path: path) {
+                entries.append(try journal.claim(pipeline: pipeline, name: name, claimedPath: path, size: stamp.size, at: Date()))
+            }
+        }
+        return entries.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+    }
+
+    // MARK: Processing
+
+    /// Carries a claimed file as far as it can go. Throws when it must stay in the
+    /// processing folder and be taken up again: shutdown, a failed move, a read error.
+    public func process(_ entry: JournalFile) async throws -> Result {
+        // The entry may be stale (a retry): the journal has the latest word.
+        var file = try entry.id.flatMap(journal.file(id:)) ?? entry
+        guard [.queued, .publishing, .published].contains(file.state) else { return .vanished }
+        var logger = logger
+        logger[metadataKey: "file"] = "\(file.name)"
+        guard FileManager.default.fileExists(atPath: file.claimedPath) else {
+            return try vanished(&file, logger: logger)
+        }
+        guard let format = SourceFormat(fileName: file.name) else {
+            return try rejectWhole(&file, report: RejectionReport(
+                fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
                 problems: ["expected a .csv, .jsonl or .ndjson file; the extension says what format to read"]), logger: logger)
         }
-        let survey: FileSurvey
-        do { survey = try FileSurvey.survey(path: path, format: format, plan: plan) } catch {
-            if !FileManager.default.fileExists(atPath: path) { return .vanished }
+        let survey = try FileSurvey.survey(path: file.claimedPath, format: format, plan: plan)
+
+        if file.state != .queued, file.sha256 != survey.sha256 {
+            // Written to after an earlier pass checked it (only a writer that kept the file
+            // open can do that): never publish the rest of another version.
+            guard let id = file.id, try journal.batches(fileId: id).isEmpty else {
+                return try rejectWhole(&file, report: RejectionReport(
+                    survey: survey, fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
+                    extra: ["the file changed while it was being published (sha256 was \(file.sha256 ?? "?")); the rows of the earlier version that were acknowledged stay published, and this version was not sent"]),
+                    logger: logger)
+            }
+            file.state = .queued
+        }
+        if file.state == .queued {
+            if let early = try settle(&file, survey: survey, logger: logger) { return early }
+        }
+        if file.state == .publishing {
+            try await publish(&file, survey: survey, logger: logger)
+        }
+        return try archive(&file, survey: survey, logger: logger)
+    }
+
+    /// Decides the fate of a file that was just checked: duplicate, rejected, or to publish.
+    private func settle(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) throws -> Result? {
+        file.sha256 = survey.sha256
+        file.rowCount = survey.rowCount
+        if settings.duplicates == .skip,
+            let first = try journal.publishedFile(pipeline: pipeline, sha256: survey.sha256, excluding: file.id)
+        {
+            return try archiveDuplicate(&file, of: first, survey: survey, logger: logger)
+        }
+        var problems = survey.fileProblems
+        let fraction = survey.rowCount == 0 ? 0 : Double(survey.invalidRowCount) / Double(survey.rowCount)
+        if problems.isEmpty, fraction > settings.maxInvalidRowFraction {
+            problems.append(String(
+                format: "%d of %d rows (%.1f%%) are invalid, more than maxInvalidRowFraction (%g): the whole file is set aside untouched",
+                survey.invalidRowCount, survey.rowCount, fraction * 100, settings.maxInvalidRowFraction))
+        }
+        guard problems.isEmpty else {
+            var report = RejectionReport(survey: survey, fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()))
+            report.fileProblems = problems
+            return try rejectWhole(&file, report: report, logger: logger)
+        }
+        let now = Date()
+        file.state = .publishing
+        file.publishStartedAt = Journal.timestamp(now)
+        file.defaultTimestamp = settings.timestampDefault == .uploadTime ? Int64(now.timeIntervalSince1970) : survey.modificationTime
+        try journal.update(file)
+        return nil
+    }
+
+    private func publish(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) async throws {
+        guard let id = file.id, let defaultTimestamp = file.defaultTimestamp else { return }
+        let prior = try journal.batches(fileId: id)
+        if !prior.isEmpty {
+            logger.info("resuming", metadata: ["acknowledgedRows": "\(prior.filter { $0.outcome == .acknowledged }.reduce(0) { $0 + $1.rows })"])
+        }
+        let rejects = RejectedRowsWriter(claimedPath: file.claimedPath, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
+        let journal = self.journal
+        let delivery = self.delivery
+        do {
+            _ = try await FilePublisher(plan: plan, settings: settings).publish(
+                survey, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects,
+                deliver: { await delivery.deliver($0) },
+                record: { batch in
+                    var batch = batch
+                    batch.fileId = id
+                    try journal.record(batch)
+                })
+            _ = try rejects.close()
+        } catch {
+            rejects.discard()
             throw error
         }
-        guard survey.isPublishable else {
-            return try reject(path, RejectionReport(survey: survey, fileName: name, pipeline: binding.config.name, when: Self.iso(started)), logger: logger)
-        }
+        file.state = .published
+        try journal.update(file)
+    }
 
-        let pipelineId = binding.inferencePipelineId
-        let publisher = FilePublisher(plan: plan, settings: binding.config.publish)
-        let outcome = try await publisher.publish(survey, uploadTime: Int64(started.timeIntervalSince1970)) { batch in
-            try await publishBatch(pipelineId, batch)
-            logger.debug("batch acknowledged", metadata: ["rows": "\(batch.rowCount)", "bytes": "\(batch.byteCount)"])
+    /// Moves what a published file leaves behind: its rejected rows, then the file itself.
+    private func archive(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) throws -> Result {
+        guard let id = file.id else { throw EngineError.journal("file without an id") }
+        if file.rejectedRowsPath == nil,
+            let moved = try RejectedRowsWriter.deliver(
+                claimedPath: file.claimedPath, format: survey.format, into: directories.rejected + "/" + pipeline, fileName: file.name)
+        {
+            file.rejectedRowsPath = moved
+            try journal.update(file)
+        }
+        let batches = try journal.batches(fileId: id)
+        let acknowledged = batches.filter { $0.outcome == .acknowledged }
+        let published = acknowledged.reduce(0) { $0 + $1.rows }
+        let refused = batches.filter { $0.outcome == .refused }.reduce(0) { $0 + $1.rows }
+        let rejected = survey.invalidRowCount + refused
+        guard published + rejected == survey.rowCount else {
+            throw EngineError.journal("\(file.name): \(published) rows published and \(rejected) rejected do not add up to its \(survey.rowCount) rows")
         }
         let finished = Date()
-        let (archived, receipt) = try archivist.archive(path, pipeline: binding.config.name, at: finished) { archived in
-            makeReceipt(survey: survey, outcome: outcome, name: name, started: started, finished: finished, archived: archived)
+        let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: pipeline, at: finished) { archived in
+            makeReceipt(file: file, survey: survey, published: published, rejected: rejected, batches: acknowledged.count, finished: finished, archived: archived)
         }
-        logger.info("published", metadata: [
-            "rows": "\(outcome.rowsPublished)", "batches": "\(outcome.batches)",
-            "seconds": "\(String(format: "%.3f", finished.timeIntervalSince(started)))", "archived": "\(archived)",
-        ])
+        file.state = .archived
+        file.finalPath = archived
+        file.finishedAt = Journal.timestamp(finished)
+        try journal.update(file)
+        var metadata: Logger.Metadata = ["rows": "\(survey.rowCount)", "published": "\(published)", "batches": "\(acknowledged.count)", "archived": "\(archived)"]
+        if rejected > 0 {
+            metadata["rejected"] = "\(rejected)"
+            metadata["rejectedRows"] = "\(file.rejectedRowsPath ?? "")"
+        }
+        logger.info("published", metadata: metadata)
         return .published(receipt)
     }
 
-    private func reject(_ path: String, _ report: RejectionReport, logger: Logger) throws -> Result {
-        let reportPath = try archivist.reject(path, pipeline: binding.config.name, report: report)
-        let reason = report.fileProblems.first ?? report.rowIssues.first.map { "\(report.fileName):\(RejectionReport.location($0)): \(RejectionReport.message($0))" } ?? "rejected"
+    private func archiveDuplicate(_ file: inout JournalFile, of first: JournalFile, survey: FileSurvey, logger: Logger) throws -> Result {
+        let finished = Date()
+        let firstPublication = Receipt.FirstPublication(
+            file: first.name, archivedAs: first.finalPath, receipt: first.finalPath.map { $0 + ".receipt.json" }, publishedAt: first.finishedAt)
+        let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: pipeline, at: finished) { archived in
+            var receipt = makeReceipt(file: file, survey: survey, published: 0, rejected: 0, batches: 0, finished: finished, archived: archived)
+            receipt.status = "duplicate"
+            receipt.duplicateOf = firstPublication
+            return receipt
+        }
+        file.state = .duplicate
+        file.duplicateOf = first.id
+        file.finalPath = archived
+        file.finishedAt = Journal.timestamp(finished)
+        try journal.update(file)
+        logger.notice("already published; archived as a duplicate without sending", metadata: [
+            "firstPublished": "\(first.finalPath ?? first.name)", "archived": "\(archived)",
+        ])
+        return .duplicate(receipt)
+    }
+
+    private func rejectWhole(_ file: inout JournalFile, report: RejectionReport, logger: Logger) throws -> Result {
+        let reportPath = try archivist.reject(file.claimedPath, pipeline: pipeline, report: report)
+        let reason = report.fileProblems.first
+            ?? report.rowIssues.first.map { "\(report.fileName):\(RejectionReport.location($0)): \(RejectionReport.message($0))" }
+            ?? "rejected"
+        file.state = .rejected
+        file.finalPath = reportPath
+        file.note = reason
+        file.finishedAt = Journal.timestamp(Date())
+        try journal.update(file)
         logger.warning("rejected: \(reason)", metadata: ["report": "\(reportPath)"])
         return .rejected(report: reportPath)
     }
 
+    /// The claimed file is gone. After a publish, the likely cause is a crash between the
+    /// move into the archive and its journal entry.
+    private func vanished(_ file: inout JournalFile, logger: Logger) throws -> Result {
+        file.note = "the file disappeared from \(file.claimedPath)"
+        if file.state == .published {
+            file.state = .archived
+            file.note = "moved to the archive before the journal recorded it"
+        } else {
+            file.state = .rejected
+            logger.warning("the file disappeared before it could be published", metadata: ["path": "\(file.claimedPath)"])
+        }
+        try journal.update(file)
+        return .vanished
+    }
+
     private func makeReceipt(
-        survey: FileSurvey, outcome: FilePublisher.Outcome, name: String, started: Date, finished: Date, archived: String
+        file: JournalFile, survey: FileSurvey, published: Int, rejected: Int, batches: Int, finished: Date, archived: String
     ) -> Receipt {
-        let idSource = outcome.generatedIds == 0 ? "file" : (outcome.generatedIds == survey.rowCount ? "generated" : "mixed")
-        let defaultName = binding.config.publish.timestampDefault.rawValue
-        let timeSource = outcome.filledTimestamps == 0 ? "file" : (outcome.filledTimestamps == survey.rowCount ? defaultName : "mixed:\(defaultName)")
+        let valid = survey.rowCount - survey.invalidRowCount
+        let idSource = survey.rowsWithoutInferenceId == 0 ? "file" : (survey.rowsWithoutInferenceId == valid ? "generated" : "mixed")
+        let defaultName = settings.timestampDefault.rawValue
+        let timeSource = survey.rowsWithoutTimestamp == 0 ? "file" : (survey.rowsWithoutTimestamp == valid ? defaultName : "mixed:\(defaultName)")
+        let started = file.publishStartedAt ?? file.claimedAt
+        let startDate = (try? Date(started, strategy: .iso8601)) ?? finished
         return Receipt(
-            file: name, pipeline: binding.config.name, project: binding.config.project,
+            status: "published", file: file.name, pipeline: pipeline, project: binding.config.project,
             inferencePipelineId: binding.inferencePipelineId, format: survey.format.rawValue,
             sha256: survey.sha256, bytes: survey.byteCount, rows: survey.rowCount,
-            rowsPublished: outcome.rowsPublished, rowsRejected: 0, batches: outcome.batches,
+            rowsPublished: published, rowsRejected: rejected, rejectedRowsFile: file.rejectedRowsPath, batches: batches,
             inferenceIds: .init(
-                column: plan.inferenceIdColumn, source: idSource, generated: outcome.generatedIds,
-                first: outcome.firstInferenceId, last: outcome.lastInferenceId),
+                column: plan.inferenceIdColumn, source: idSource, generated: survey.rowsWithoutInferenceId,
+                first: survey.inferenceId(survey.firstInferenceId), last: survey.inferenceId(survey.lastInferenceId)),
             timestamps: .init(
-                column: plan.timestampColumn, source: timeSource, filled: outcome.filledTimestamps,
-                defaultValue: outcome.filledTimestamps > 0 ? outcome.defaultTimestamp : nil),
-            startedAt: Self.iso(started), finishedAt: Self.iso(finished),
-            durationSeconds: (finished.timeIntervalSince(started) * 1000).rounded() / 1000,
+                column: plan.timestampColumn, source: timeSource, filled: survey.rowsWithoutTimestamp,
+                defaultValue: survey.rowsWithoutTimestamp > 0 ? file.defaultTimestamp : nil),
+            duplicateOf: nil, startedAt: started, finishedAt: Journal.timestamp(finished),
+            durationSeconds: (finished.timeIntervalSince(startDate) * 1000).rounded() / 1000,
             archivedAs: archived)
     }
 
-    static func iso(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
+    static func iso(_ date: Date) -> String { Journal.timestamp(date) }
 }

@@ -67,7 +67,10 @@ public final class JSONLinesReader {
             guard let firstContent = text.firstIndex(where: { !ASCII.isJSONWhitespace($0) }) else {
                 continue  // blank or whitespace-only
             }
-            return JSONLinesRecord(line: lineNumber, object: Self.parseObject(text, line: lineNumber, firstContent: firstContent))
+            let object = Self.parseObject(text, line: lineNumber, firstContent: firstContent)
+            // A line that does not parse is kept as text, so it can be set aside unchanged.
+            let unparsed: String? = if case .failure = object { String(decoding: text, as: UTF8.self) } else { nil }
+            return JSONLinesRecord(line: lineNumber, object: object, unparsedText: unparsed)
         }
     }
 

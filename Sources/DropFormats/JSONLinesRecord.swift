@@ -4,8 +4,11 @@ public struct JSONLinesRecord: Sendable {
     /// The 1-based physical line of the file.
     public var line: Int
     public var object: Result<JSONObject, FormatError>
+    /// The line as written, when it is not a JSON object (nil otherwise).
+    public var unparsedText: String?
 
-    public init(line: Int, object: Result<JSONObject, FormatError>) {
+    public init(line: Int, object: Result<JSONObject, FormatError>, unparsedText: String? = nil) {
+        self.unparsedText = unparsedText
         self.line = line
         self.object = object
     }

@@ -40,9 +40,13 @@ struct Watch: AsyncParsableCommand {
             throw ExitCode(78)
         }
         let service = DropService(config: dropConfig, logger: logger)
-        let group = ServiceGroup(
-            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past the deadline, requests still in flight are abandoned; the journal has them
+        // as unacknowledged, so they are sent again at the next start.
+        configuration.maximumGracefulShutdownDuration = dropConfig.service.shutdownTimeout
+        configuration.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }
 

@@ -13,6 +13,9 @@ import Foundation
 /// retries care about the calls it made and when, not only about the ones that succeeded. The
 /// sandbox checks the envelope the real API checks first (`config` an object, `rows` a
 /// non-empty array of objects) but not the config against the task type's schema.
+///
+/// Register it on the data group (see `makeSandboxApplication`), where `DataFaultMiddleware`
+/// injects faults before this handler runs.
 struct DataStreamRoutes: Sendable {
     let store: SandboxStore
 
@@ -32,7 +35,6 @@ struct DataStreamRoutes: Sendable {
         } catch let error as SandboxError {
             parsed = .failure(error)
         }
-        let envelope = (try? parsed.get()).flatMap(Self.object)
 
         let outcome: Result<[StreamedRowRecord], SandboxError>
         if try await !store.pipelineExists(id: pipelineId) {
@@ -46,10 +48,8 @@ struct DataStreamRoutes: Sendable {
         }
 
         let logged = DataRequestRecord(
-            sequence: nil, id: requestId, pipelineId: pipelineId, receivedAt: receivedAt,
-            rowCount: Self.rowCount(envelope?["rows"]),
-            status: Int(outcome.errorStatus?.code ?? HTTPResponse.Status.ok.code),
-            configJSON: envelope?["config"].map { String(decoding: JSONWriter.encode($0), as: UTF8.self) }
+            id: requestId, pipelineId: pipelineId, receivedAt: receivedAt, body: try? parsed.get(),
+            status: Int(outcome.errorStatus?.code ?? HTTPResponse.Status.ok.code)
         )
         try await store.record(logged, rows: (try? outcome.get()) ?? [])
         _ = try outcome.get()
@@ -104,11 +104,6 @@ struct DataStreamRoutes: Sendable {
     private static func object(_ value: JSONValue) -> JSONObject? {
         if case .object(let object) = value { return object }
         return nil
-    }
-
-    private static func rowCount(_ rows: JSONValue?) -> Int {
-        if case .array(let rows)? = rows { return rows.count }
-        return 0
     }
 }
 

@@ -16,11 +16,18 @@ public struct SandboxConfiguration: Sendable {
     public var apiKey: String
     /// A SQLite file to keep data across restarts, or `nil` for a private in-memory database.
     public var databasePath: String?
+    /// The faults injected from the start (none by default); `PUT /v1/sandbox/faults` changes
+    /// them later. They must pass `SandboxFaults.validate()`.
+    public var faults: SandboxFaults
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, apiKey: String, databasePath: String? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, apiKey: String, databasePath: String? = nil,
+        faults: SandboxFaults = SandboxFaults()
+    ) {
         self.host = host
         self.port = port
         self.apiKey = apiKey
         self.databasePath = databasePath
+        self.faults = faults
     }
 }

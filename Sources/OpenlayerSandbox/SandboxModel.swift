@@ -58,8 +58,8 @@ struct StreamedRowRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     }
 }
 
-/// One call to the data-stream route, answered successfully or not: what tests of retries and
-/// back-off read to see how often and when a client called.
+/// One call to a data route, answered successfully or not, faults injected included: what tests
+/// of retries and back-off read to see how often and when a client called.
 struct DataRequestRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "dataRequest"
 
@@ -71,7 +71,8 @@ struct DataRequestRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     var receivedAt: Int64
     /// How many elements `rows` held, whether or not they were stored.
     var rowCount: Int
-    /// The HTTP status the sandbox answered.
+    /// The HTTP status the sandbox answered, or 0 when it closed the connection instead of
+    /// answering (an injected `dropNext` fault).
     var status: Int
     /// The request's `config` as compact JSON, or `nil` when it had none.
     var configJSON: String?

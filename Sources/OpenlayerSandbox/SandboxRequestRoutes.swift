@@ -5,7 +5,8 @@ import Hummingbird
 ///
 /// Sandbox-only, for tests of a client's retry policy: each entry says when the call arrived
 /// (to the millisecond, also as a number for easy arithmetic), how many rows it carried and
-/// what the sandbox answered.
+/// what the sandbox answered: `status` is the HTTP status, or 0 with `"dropped": true` when the
+/// connection was closed without an answer (the `dropNext` fault).
 struct SandboxRequestRoutes: Sendable {
     let store: SandboxStore
 
@@ -30,6 +31,7 @@ extension DataRequestRecord {
             "receivedAtMs": .integer(receivedAt),
             "rowCount": .integer(Int64(rowCount)),
             "status": .integer(Int64(status)),
+            "dropped": .bool(status == 0),
             "config": try configJSON.map { try JSONParser.parse($0) } ?? .null,
         ]))
     }

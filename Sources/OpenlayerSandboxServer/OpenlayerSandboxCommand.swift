@@ -21,9 +21,16 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
               openlayer-sandbox listening on http://HOST:PORT/v1
             It stops on SIGINT or SIGTERM.
 
+            Faults for testing a client's retries: the fault options below set them at start-up; \
+            GET, PUT and DELETE /v1/sandbox/faults read, replace and clear them while running \
+            (PUT body: failNext, status, retryAfter, retryAfterMs, shouldRetry, message, \
+            latencyMs, dropNext, unauthorized; all optional). Data requests are the data-stream \
+            calls.
+
             Examples:
               openlayer-sandbox --api-key dev-key --port 0
               OPENLAYER_API_KEY=dev-key openlayer-sandbox --database sandbox.sqlite
+              openlayer-sandbox --api-key dev-key --fail-next 2 --retry-after 2
             """
     )
 
@@ -47,6 +54,24 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
     )
     var apiKey: String?
 
+    @Option(help: ArgumentHelp("Fail the first N data requests (nothing stored).", valueName: "N"))
+    var failNext = 0
+
+    @Option(help: ArgumentHelp("The status of those failures, 400-599.", valueName: "code"))
+    var failStatus = 503
+
+    @Option(help: ArgumentHelp("The Retry-After of those failures: seconds or an HTTP date.", valueName: "value"))
+    var retryAfter: String?
+
+    @Option(help: ArgumentHelp("Close the connection of the first N data requests, unanswered.", valueName: "N"))
+    var dropNext = 0
+
+    @Option(help: ArgumentHelp("Delay the answer to every data request by this long.", valueName: "ms"))
+    var latencyMs = 0
+
+    @Flag(help: "Answer 401 to every request but /v1/sandbox/*, until lifted through PUT /v1/sandbox/faults.")
+    var unauthorized = false
+
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535.")
@@ -54,11 +79,23 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
         guard resolvedAPIKey != nil else {
             throw ValidationError("No API key: pass --api-key KEY or set OPENLAYER_API_KEY.")
         }
+        // Checked here too because the library would call it 'status', the name in
+        // /v1/sandbox/faults; its other names read as the options do ('failNext', --fail-next).
+        guard (400...599).contains(failStatus) else {
+            throw ValidationError("--fail-status must be between 400 and 599.")
+        }
+        do {
+            try faults.validate()
+        } catch {
+            throw ValidationError("Invalid fault option: \(error)")
+        }
     }
 
     func run() async throws {
         guard let apiKey = resolvedAPIKey else { throw ExitCode.validationFailure }
-        let configuration = SandboxConfiguration(host: host, port: port, apiKey: apiKey, databasePath: databasePath)
+        let configuration = SandboxConfiguration(
+            host: host, port: port, apiKey: apiKey, databasePath: databasePath, faults: faults
+        )
         let host = self.host
         let app = try await makeSandboxApplication(configuration) { port in
             // Written straight to the file descriptor: unbuffered, so a test reading the pipe
@@ -67,6 +104,14 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await app.runService()
+    }
+
+    /// The start-up faults, from the options.
+    private var faults: SandboxFaults {
+        SandboxFaults(
+            failNext: failNext, status: failStatus, retryAfter: retryAfter, latencyMs: latencyMs,
+            dropNext: dropNext, unauthorized: unauthorized
+        )
     }
 
     /// The key from the option, else from the environment; an empty key counts as none.

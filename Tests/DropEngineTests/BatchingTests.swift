@@ -71,10 +71,10 @@ struct BatchingTests {
         let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan)
         var settings = PublishSettings()
         settings.batchRows = 10
-        let (outcome, batches) = try await Fixtures.publish(survey, settings: settings)
+        let (outcome, batches, _) = try await Fixtures.publish(survey, settings: settings)
         #expect(batches.map(\.rowCount) == [10, 10, 5])
-        #expect(outcome.rowsPublished == 25)
-        #expect(outcome.batches == 3)
+        #expect(outcome.rowsAcknowledged == 25)
+        #expect(outcome.batchesAcknowledged == 3)
         #expect(try batches.flatMap(Fixtures.rows).map { $0["merchant"] } == (1...25).map { JSONValue.string("m\($0)") })
     }
 }

@@ -22,7 +22,7 @@ struct DefaultsTests {
 
         func ids(_ path: String) async throws -> [String] {
             let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan)
-            let (_, batches) = try await Fixtures.publish(survey)
+            let (_, batches, _) = try await Fixtures.publish(survey)
             return try batches.flatMap(Fixtures.rows).compactMap { if case .string(let id)? = $0["inference_id"] { id } else { nil } }
         }
         let a = try await ids(first)
@@ -59,15 +59,14 @@ struct DefaultsTests {
         let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan)
         #expect(survey.modificationTime == 1_764_000_000)
 
-        let (outcome, batches) = try await Fixtures.publish(survey)
+        let (_, batches, _) = try await Fixtures.publish(survey)
         let rows = try batches.flatMap(Fixtures.rows)
         #expect(rows.allSatisfy { $0["timestamp"] == .integer(1_764_000_000) })
-        #expect(outcome.filledTimestamps == 3)
-        #expect(outcome.generatedIds == 3)
+        #expect(survey.rowsWithoutTimestamp == 3)
+        #expect(survey.rowsWithoutInferenceId == 3)
 
-        var settings = PublishSettings()
-        settings.timestampDefault = .uploadTime
-        let (_, uploadBatches) = try await Fixtures.publish(survey, settings: settings, uploadTime: 1_765_000_000)
+        // Under `timestampDefault: uploadTime` the processor passes the journaled upload time.
+        let (_, uploadBatches, _) = try await Fixtures.publish(survey, defaultTimestamp: 1_765_000_000)
         #expect(try uploadBatches.flatMap(Fixtures.rows).allSatisfy { $0["timestamp"] == .integer(1_765_000_000) })
     }
 
@@ -81,13 +80,14 @@ struct DefaultsTests {
             ,,2,fuel,1,0,"[1,0]"
             """)
         let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan)
-        let (outcome, batches) = try await Fixtures.publish(survey)
+        let (_, batches, _) = try await Fixtures.publish(survey)
         let rows = try batches.flatMap(Fixtures.rows)
         #expect(rows[0]["inference_id"] == .string("given-1"))
         #expect(rows[0]["timestamp"] == .integer(1_700_000_000))
         #expect(rows[1]["inference_id"] == .string(InferenceIdGenerator(fileDigest: survey.sha256Bytes).id(forRow: 2)))
         #expect(rows[1]["timestamp"] == .integer(survey.modificationTime))
-        #expect(outcome.generatedIds == 1)
-        #expect(outcome.firstInferenceId == "given-1")
+        #expect(survey.rowsWithoutInferenceId == 1)
+        #expect(survey.inferenceId(survey.firstInferenceId) == "given-1")
+        #expect(survey.inferenceId(survey.lastInferenceId) == InferenceIdGenerator(fileDigest: survey.sha256Bytes).id(forRow: 2))
     }
 }

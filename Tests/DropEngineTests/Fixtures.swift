@@ -21,15 +21,25 @@ enum Fixtures {
         ColumnPlan(taskType: .tabularClassification, dataConfig: fraudConfig)
     }
 
-    /// Publishes a surveyed file through a `FilePublisher`, collecting the batches instead of sending them.
+    /// Publishes a surveyed file through a `FilePublisher`, collecting the batches instead of
+    /// sending them; `answer` decides each batch's fate (acknowledged by default).
     static func publish(
-        _ survey: FileSurvey, plan: ColumnPlan = fraudPlan, settings: PublishSettings = PublishSettings(), uploadTime: Int64 = 1_700_000_000
-    ) async throws -> (FilePublisher.Outcome, [DataStreamBatch]) {
+        _ survey: FileSurvey, plan: ColumnPlan = fraudPlan, settings: PublishSettings = PublishSettings(),
+        defaultTimestamp: Int64? = nil, prior: [JournalBatch] = [],
+        answer: @escaping @Sendable (DataStreamBatch) -> BatchDelivery.Outcome = { _ in .acknowledged }
+    ) async throws -> (FilePublisher.Outcome, [DataStreamBatch], [JournalBatch]) {
         let collector = BatchCollector()
-        let outcome = try await FilePublisher(plan: plan, settings: settings).publish(survey, uploadTime: uploadTime) { batch in
-            await collector.add(batch)
-        }
-        return (outcome, await collector.batches)
+        let journaled = JournalCollector()
+        let rejects = RejectedRowsWriter(claimedPath: survey.path, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
+        defer { rejects.discard() }
+        let outcome = try await FilePublisher(plan: plan, settings: settings).publish(
+            survey, defaultTimestamp: defaultTimestamp ?? survey.modificationTime, prior: prior, rejects: rejects,
+            deliver: { batch in
+                await collector.add(batch)
+                return answer(batch)
+            },
+            record: { journaled.add($0) })
+        return (outcome, await collector.batches, journaled.batches)
     }
 
     /// The rows of a batch body, parsed back.
@@ -46,6 +56,11 @@ enum Fixtures {
         }
         return config
     }
+}
+
+final class JournalCollector: @unchecked Sendable {
+    private(set) var batches: [JournalBatch] = []
+    func add(_ batch: JournalBatch) { batches.append(batch) }
 }
 
 actor BatchCollector {

@@ -50,11 +50,14 @@ struct PublishingTests {
         #expect(Set(ids).count == 8)
 
         // CSV rows: typed by the config, ids derived from the file's SHA-256, timestamps from its mtime.
-        let csvRows = rows.filter { if case .string(let id)? = $0["inference_id"] { !id.hasPrefix("evt-") } else { false } }
-        #expect(csvRows.count == 5)
         let digest = try #require(Self.bytes(hex: csvReceipt["sha256"]))
         let generator = InferenceIdGenerator(fileDigest: digest)
-        #expect(csvRows.map { $0["inference_id"] } == (1...5).map { .string(generator.id(forRow: $0)) })
+        let expectedIds = (1...5).map { JSONValue.string(generator.id(forRow: $0)) }
+        // Batches travel concurrently, so rows are put back in file order by their ids.
+        let csvRows = rows.filter { expectedIds.contains($0["inference_id"] ?? .null) }
+            .sorted { expectedIds.firstIndex(of: $0["inference_id"]!)! < expectedIds.firstIndex(of: $1["inference_id"]!)! }
+        #expect(csvRows.count == 5)
+        #expect(csvRows.map { $0["inference_id"] } == expectedIds)
         #expect(csvRows.map { $0["amount"] } == [.double(12.5), .double(880), .double(4), .double(19.99), .double(250.75)])
         #expect(csvRows.map { $0["merchant"] } == [.string("fuel"), .string("electronics, online"), .string("grocery"), .string("café \"le coin\""), .string("fuel")])
         #expect(csvRows.map { $0["hour"] } == [.integer(3), .integer(23), .integer(9), .integer(12), .integer(2)])
@@ -65,6 +68,7 @@ struct PublishingTests {
 
         // JSONL rows keep their own ids and timestamps.
         let jsonlRows = rows.filter { if case .string(let id)? = $0["inference_id"] { id.hasPrefix("evt-") } else { false } }
+            .sorted { "\($0["inference_id"]!)" < "\($1["inference_id"]!)" }
         #expect(jsonlRows.map { $0["inference_id"] } == [.string("evt-001"), .string("evt-002"), .string("evt-003")])
         #expect(jsonlRows.map { $0["timestamp"] } == [.integer(1_764_115_200), .integer(1_764_115_260), .integer(1_764_115_320)])
         #expect(jsonlRows[0]["amount"] == .double(10))

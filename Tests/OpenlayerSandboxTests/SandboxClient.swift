@@ -6,6 +6,8 @@ import Testing
 /// A JSON-speaking client for one sandbox: sends the test key unless told otherwise.
 struct SandboxClient: Sendable {
     let client: TestClient
+    /// The sandbox's port, for clients other than `client` (see `AsyncHTTPClient+Sandbox`).
+    let port: Int
 
     struct Reply: Sendable {
         var status: HTTPResponse.Status
@@ -14,6 +16,11 @@ struct SandboxClient: Sendable {
         /// The body parsed with DropFormats' parser, so integers and doubles stay apart.
         var json: JSONValue {
             get throws { try JSONParser.parse(text) }
+        }
+
+        /// A header by name, any case; for names `HTTPField.Name` has no constant for.
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.canonicalName == name.lowercased() }?.value
         }
     }
 

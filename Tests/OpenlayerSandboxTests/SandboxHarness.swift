@@ -15,13 +15,16 @@ enum SandboxHarness {
 
     static func withSandbox<Value: Sendable>(
         databasePath: String? = nil,
+        faults: SandboxFaults = SandboxFaults(),
         _ body: @Sendable (SandboxClient) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "openlayer-sandbox-tests")
         logger.logLevel = .warning
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = try await makeSandboxApplication(
-            SandboxConfiguration(host: "127.0.0.1", port: 0, apiKey: apiKey, databasePath: databasePath),
+            SandboxConfiguration(
+                host: "127.0.0.1", port: 0, apiKey: apiKey, databasePath: databasePath, faults: faults
+            ),
             logger: logger,
             onServerRunning: { port in
                 portContinuation.yield(port)
@@ -40,7 +43,7 @@ enum SandboxHarness {
             client.connect()
             let result: Result<Value, any Error>
             do {
-                result = .success(try await body(SandboxClient(client: client)))
+                result = .success(try await body(SandboxClient(client: client, port: port)))
             } catch {
                 result = .failure(error)
             }

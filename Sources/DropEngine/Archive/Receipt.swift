@@ -1,5 +1,6 @@
-/// What was published from one file, written beside it in the archive as
-/// `<name>.receipt.json`. It never holds the API key.
+/// What became of one file, written beside it in the archive as `<name>.receipt.json`.
+/// `rows` always equals `rowsPublished + rowsRejected` for a published file. It never holds
+/// the API key.
 public struct Receipt: Sendable, Codable, Equatable {
     public struct InferenceIds: Sendable, Codable, Equatable {
         /// The column that holds them in what was sent.
@@ -21,6 +22,16 @@ public struct Receipt: Sendable, Codable, Equatable {
         public var defaultValue: Int64?
     }
 
+    /// The first publication of the same content, for a duplicate.
+    public struct FirstPublication: Sendable, Codable, Equatable {
+        public var file: String
+        public var archivedAs: String?
+        public var receipt: String?
+        public var publishedAt: String?
+    }
+
+    /// `published`, or `duplicate` (nothing sent: see `duplicateOf`).
+    public var status: String
     public var file: String
     public var pipeline: String
     public var project: String
@@ -31,10 +42,14 @@ public struct Receipt: Sendable, Codable, Equatable {
     public var rows: Int
     public var rowsPublished: Int
     public var rowsRejected: Int
+    /// Where the rejected rows are, each with its line and reason.
+    public var rejectedRowsFile: String?
+    /// Acknowledged requests.
     public var batches: Int
     public var inferenceIds: InferenceIds
     public var timestamps: Timestamps
-    /// ISO 8601 times.
+    public var duplicateOf: FirstPublication?
+    /// ISO 8601 times: the first attempt to publish, and the end.
     public var startedAt: String
     public var finishedAt: String
     public var durationSeconds: Double

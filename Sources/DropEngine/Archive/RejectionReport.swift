@@ -19,7 +19,7 @@ struct RejectionReport {
         invalidRows = 0
     }
 
-    init(survey: FileSurvey, fileName: String, pipeline: String, when: String) {
+    init(survey: FileSurvey, fileName: String, pipeline: String, when: String, extra: [String] = []) {
         self.fileName = fileName
         self.pipeline = pipeline
         self.when = when
@@ -27,7 +27,7 @@ struct RejectionReport {
         bytes = survey.byteCount
         rows = survey.rowCount
         invalidRows = survey.invalidRowCount
-        fileProblems = survey.fileProblems
+        fileProblems = survey.fileProblems + extra
         rowIssues = survey.rowIssues
     }
 

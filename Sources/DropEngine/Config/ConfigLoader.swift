@@ -29,6 +29,7 @@ public enum ConfigLoader {
             throw ConfigError(file: file, keyPath: "baseURL", message: "expected an http(s) URL such as \(OpenlayerClient.defaultBaseURL), found '\(baseURL)'")
         }
         let defaults = try settings(from: raw.defaults, over: PublishSettings(), keyPath: "defaults", file: file)
+        let service = try serviceSettings(raw.service, file: file)
         if raw.pipelines.isEmpty {
             throw ConfigError(file: file, keyPath: "pipelines", message: "expected at least one pipeline")
         }
@@ -37,7 +38,8 @@ public enum ConfigLoader {
             pipelines.append(try pipeline(name: name, raw: rawPipeline, defaults: defaults, file: file))
         }
         return DropConfig(
-            baseURL: baseURL, apiKey: apiKey, apiKeySource: keySource, directories: directories, pipelines: pipelines)
+            baseURL: baseURL, apiKey: apiKey, apiKeySource: keySource, directories: directories,
+            service: service, pipelines: pipelines)
     }
 
     private static func pipeline(
@@ -50,9 +52,7 @@ public enum ConfigLoader {
         guard raw.inferencePipeline != nil || raw.inferencePipelineId != nil else {
             throw ConfigError(file: file, keyPath: keyPath, message: "expected 'inferencePipeline' (a name, loaded or created) or 'inferencePipelineId'")
         }
-        let publish = try settings(
-            from: RawConfig.Settings(batchRows: raw.batchRows, maxBatchBytes: raw.maxBatchBytes, timestampDefault: raw.timestampDefault),
-            over: defaults, keyPath: keyPath, file: file)
+        let publish = try settings(from: raw.settings, over: defaults, keyPath: keyPath, file: file)
         try DataConfigRules.check(raw.dataConfig, taskType: raw.taskType, keyPath: keyPath + ".dataConfig", file: file)
         return PipelineConfig(
             name: name, project: raw.project, taskType: raw.taskType, inferencePipeline: raw.inferencePipeline,
@@ -71,7 +71,33 @@ public enum ConfigLoader {
             guard bytes >= 1024 else { throw ConfigError(file: file, keyPath: keyPath + ".maxBatchBytes", message: "expected at least 1024 bytes, found \(bytes)") }
             settings.maxBatchBytes = bytes
         }
+        if let inFlight = raw?.maxBatchesInFlight {
+            guard (1...64).contains(inFlight) else { throw ConfigError(file: file, keyPath: keyPath + ".maxBatchesInFlight", message: "expected 1 to 64 requests, found \(inFlight)") }
+            settings.maxBatchesInFlight = inFlight
+        }
+        if let fraction = raw?.maxInvalidRowFraction {
+            guard (0...1).contains(fraction) else { throw ConfigError(file: file, keyPath: keyPath + ".maxInvalidRowFraction", message: "expected a fraction from 0 to 1, found \(fraction)") }
+            settings.maxInvalidRowFraction = fraction
+        }
         if let timestampDefault = raw?.timestampDefault { settings.timestampDefault = timestampDefault }
+        if let duplicates = raw?.duplicates { settings.duplicates = duplicates }
+        return settings
+    }
+
+    private static func serviceSettings(_ raw: RawConfig.Service?, file: String) throws(ConfigError) -> ServiceSettings {
+        var settings = ServiceSettings()
+        func duration(_ seconds: Double?, _ key: String, minimum: Double) throws(ConfigError) -> Duration? {
+            guard let seconds else { return nil }
+            guard seconds.isFinite, seconds >= minimum else {
+                throw ConfigError(file: file, keyPath: "service." + key, message: "expected at least \(minimum) seconds, found \(seconds)")
+            }
+            return .milliseconds(Int64(seconds * 1000))
+        }
+        if let settle = try duration(raw?.settleSeconds, "settleSeconds", minimum: 0) { settings.settleTime = settle }
+        if let timeout = try duration(raw?.shutdownTimeoutSeconds, "shutdownTimeoutSeconds", minimum: 0) { settings.shutdownTimeout = timeout }
+        if let initial = try duration(raw?.retry?.initialBackoffSeconds, "retry.initialBackoffSeconds", minimum: 0.001) { settings.retry.initialBackoff = initial }
+        if let maximum = try duration(raw?.retry?.maxBackoffSeconds, "retry.maxBackoffSeconds", minimum: 0.001) { settings.retry.maximumBackoff = maximum }
+        if let auth = try duration(raw?.retry?.authRetrySeconds, "retry.authRetrySeconds", minimum: 0.001) { settings.retry.authRetryInterval = auth }
         return settings
     }
 
@@ -132,6 +158,9 @@ public enum ConfigLoader {
             }
             if last == "timestampDefault" {
                 return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.TimestampDefault.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if last == "duplicates" {
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if context.codingPath.isEmpty {
                 return ConfigError(file: file, keyPath: "", message: "not a YAML mapping: \(context.debugDescription) \(context.underlyingError.map { "\($0)" } ?? "")")

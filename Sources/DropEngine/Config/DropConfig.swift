@@ -8,13 +8,15 @@ public struct DropConfig: Sendable {
     /// Where the key came from (`OPENLAYER_API_KEY` or the key file's path), for messages.
     public var apiKeySource: String
     public var directories: DropDirectories
+    public var service: ServiceSettings
     /// Sorted by name.
     public var pipelines: [PipelineConfig]
 
     public init(
         baseURL: String, apiKey: APIKey, apiKeySource: String, directories: DropDirectories,
-        pipelines: [PipelineConfig]
+        service: ServiceSettings = ServiceSettings(), pipelines: [PipelineConfig]
     ) {
+        self.service = service
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.apiKeySource = apiKeySource

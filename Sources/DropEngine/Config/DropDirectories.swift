@@ -1,7 +1,8 @@
 /// Where files wait, go when done, go when refused, and where the service keeps its state.
 ///
 /// By default all four live under one root:
-/// `inbox/<pipeline>/`, `archive/<pipeline>/YYYY/MM/DD/`, `rejected/<pipeline>/`, `state/`.
+/// `inbox/<pipeline>/`, `archive/<pipeline>/YYYY/MM/DD/`, `rejected/<pipeline>/`, `state/`
+/// (the journal, and `processing/<pipeline>/` for the file in work).
 public struct DropDirectories: Sendable, Equatable {
     public var inbox: String
     public var archive: String
@@ -20,4 +21,7 @@ public struct DropDirectories: Sendable, Equatable {
     }
 
     public func inbox(of pipeline: String) -> String { inbox + "/" + pipeline }
+    /// Where a pipeline's file sits while it is in work, out of reach of writers that reuse its name.
+    public func processing(of pipeline: String) -> String { state + "/processing/" + pipeline }
+    public var journal: String { state + "/journal.sqlite" }
 }

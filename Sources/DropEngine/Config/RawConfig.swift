@@ -10,10 +10,26 @@ struct RawConfig: Decodable {
         var state: String?
     }
 
+    /// Publishing settings: under `defaults:`, or beside a pipeline's own keys.
     struct Settings: Decodable {
         var batchRows: Int?
         var maxBatchBytes: Int?
+        var maxBatchesInFlight: Int?
         var timestampDefault: PublishSettings.TimestampDefault?
+        var maxInvalidRowFraction: Double?
+        var duplicates: PublishSettings.DuplicatePolicy?
+    }
+
+    struct Service: Decodable {
+        var settleSeconds: Double?
+        var shutdownTimeoutSeconds: Double?
+        var retry: Retry?
+    }
+
+    struct Retry: Decodable {
+        var initialBackoffSeconds: Double?
+        var maxBackoffSeconds: Double?
+        var authRetrySeconds: Double?
     }
 
     struct Pipeline: Decodable {
@@ -21,15 +37,29 @@ struct RawConfig: Decodable {
         var taskType: TaskType
         var inferencePipeline: String?
         var inferencePipelineId: String?
-        var batchRows: Int?
-        var maxBatchBytes: Int?
-        var timestampDefault: PublishSettings.TimestampDefault?
         var dataConfig: DataConfig
+        var settings: Settings
+
+        private enum CodingKeys: String, CodingKey {
+            case project, taskType, inferencePipeline, inferencePipelineId, dataConfig
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            project = try container.decode(String.self, forKey: .project)
+            taskType = try container.decode(TaskType.self, forKey: .taskType)
+            inferencePipeline = try container.decodeIfPresent(String.self, forKey: .inferencePipeline)
+            inferencePipelineId = try container.decodeIfPresent(String.self, forKey: .inferencePipelineId)
+            dataConfig = try container.decode(DataConfig.self, forKey: .dataConfig)
+            // The pipeline's own overrides sit beside its other keys.
+            settings = try Settings(from: decoder)
+        }
     }
 
     var baseURL: String?
     var apiKeyFile: String?
     var directories: Directories?
     var defaults: Settings?
+    var service: Service?
     var pipelines: [String: Pipeline]
 }

@@ -1,17 +1,12 @@
 import DropFormats
 
-/// Gives every row an inference id and a timestamp, and counts what it had to fill.
+/// Gives every row an inference id and a timestamp where it has none.
 struct DefaultFiller {
     let inferenceIdColumn: String
     let timestampColumn: String
     let ids: InferenceIdGenerator
     /// UNIX seconds given to rows without a timestamp.
     let defaultTimestamp: Int64
-
-    private(set) var generatedIds = 0
-    private(set) var filledTimestamps = 0
-    private(set) var firstId: String?
-    private(set) var lastId: String?
 
     init(plan: ColumnPlan, fileDigest: [UInt8], defaultTimestamp: Int64) {
         inferenceIdColumn = plan.inferenceIdColumn
@@ -21,23 +16,12 @@ struct DefaultFiller {
     }
 
     /// - Parameter ordinal: the row's position among the file's data rows, from 1.
-    mutating func fill(_ row: inout JSONObject, ordinal: Int) {
-        let id: String
+    func fill(_ row: inout JSONObject, ordinal: Int) {
         switch row[inferenceIdColumn] {
-        case .string(let existing)? where !existing.isEmpty:
-            id = existing
-        default:
-            id = ids.id(forRow: ordinal)
-            row[inferenceIdColumn] = .string(id)
-            generatedIds += 1
+        case .string(let existing)? where !existing.isEmpty: break
+        default: row[inferenceIdColumn] = .string(ids.id(forRow: ordinal))
         }
-        if firstId == nil { firstId = id }
-        lastId = id
-        switch row[timestampColumn] {
-        case .integer?: break
-        default:
-            row[timestampColumn] = .integer(defaultTimestamp)
-            filledTimestamps += 1
-        }
+        if case .integer? = row[timestampColumn] { return }
+        row[timestampColumn] = .integer(defaultTimestamp)
     }
 }

@@ -3,8 +3,13 @@ import DropFormats
 import Foundation
 import OpenlayerAPI
 
-/// The second pass over a surveyed file: types every row, fills ids and timestamps, cuts the
-/// rows into batches and hands each batch to `send`, one at a time, in file order.
+/// The second pass over a checked file: types every row, fills ids and timestamps, cuts the
+/// rows into batches and keeps at most `maxBatchesInFlight` of them on the wire, recording
+/// each outcome as it lands.
+///
+/// It resumes: rows inside a batch range the journal already holds are not sent again
+/// (acknowledged) or go straight to the rejected rows (refused). Reading waits while uploads
+/// lag, so memory stays bounded by the batches in flight, whatever the file's size.
 public struct FilePublisher: Sendable {
     public let plan: ColumnPlan
     public let settings: PublishSettings
@@ -14,64 +19,184 @@ public struct FilePublisher: Sendable {
         self.settings = settings
     }
 
-    /// What was published, for the receipt.
-    public struct Outcome: Sendable {
-        public var rowsPublished = 0
-        public var batches = 0
-        public var generatedIds = 0
-        public var filledTimestamps = 0
-        public var defaultTimestamp: Int64 = 0
-        public var firstInferenceId: String?
-        public var lastInferenceId: String?
+    /// What this pass did.
+    public struct Outcome: Sendable, Equatable {
+        public var rowsAcknowledged = 0
+        public var batchesAcknowledged = 0
+        public var rowsRefused = 0
+        public var rowsInvalid = 0
+        /// Rows skipped because an earlier pass had them acknowledged.
+        public var rowsAlreadyPublished = 0
+    }
+
+    /// Why a pass ended before the end of the file.
+    public enum Interruption: Error, Sendable, Equatable {
+        /// Shutdown: what is not acknowledged is sent at the next start.
+        case shutdown
+        /// The file was written to after it was checked.
+        case fileChanged
+    }
+
+    /// One request's rows, kept until its outcome is known.
+    struct PendingBatch: Sendable {
+        var batch: DataStreamBatch
+        var firstOrdinal: Int
+        var lastOrdinal: Int
+        var records: [SourceRecord]
     }
 
     /// - Parameters:
-    ///   - uploadTime: UNIX seconds used for missing timestamps under `timestampDefault: uploadTime`.
-    ///   - send: publishes one batch; returns only once it is acknowledged.
-    public func publish(
-        _ survey: FileSurvey, uploadTime: Int64,
-        send: (DataStreamBatch) async throws -> Void
+    ///   - prior: the journal's batches of this file from earlier passes.
+    ///   - deliver: sends one batch until its fate is settled.
+    ///   - record: writes an outcome to the journal; called before the next row is read.
+    func publish(
+        _ survey: FileSurvey, defaultTimestamp: Int64, prior: [JournalBatch], rejects: RejectedRowsWriter,
+        deliver: @escaping @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome,
+        record: @escaping (JournalBatch) throws -> Void
     ) async throws -> Outcome {
-        let defaultTimestamp = settings.timestampDefault == .uploadTime ? uploadTime : survey.modificationTime
-        var filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
+        var run = PublishRun(
+            plan: plan, settings: settings, survey: survey, defaultTimestamp: defaultTimestamp,
+            prior: prior, rejects: rejects, record: record)
+        var hasher = SHA256()
+        let reader = try SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
+        let maxInFlight = max(1, settings.maxBatchesInFlight)
+
+        let interruption: Interruption? = try await withThrowingTaskGroup(of: (PendingBatch, BatchDelivery.Outcome).self) { group in
+            var inFlight = 0
+            func submit(_ pending: PendingBatch, _ group: inout ThrowingTaskGroup<(PendingBatch, BatchDelivery.Outcome), any Error>) async throws {
+                while inFlight >= maxInFlight, let done = try await group.next() {
+                    inFlight -= 1
+                    try run.settle(done.0, done.1)
+                }
+                guard run.interruption == nil else { return }
+                // Every batch is read, then checked unchanged, then sent: nothing read after a
+                // write can leave, so two versions of a file are never mixed.
+                guard (try? FileStamp(path: survey.path))?.sameContent(as: survey.stamp) == true else {
+                    run.interruption = .fileChanged
+                    return
+                }
+                group.addTask { (pending, await deliver(pending.batch)) }
+                inFlight += 1
+            }
+
+            var ordinal = 0
+            while run.interruption == nil, let source = try reader.next() {
+                ordinal += 1
+                if let full = try run.take(source, ordinal: ordinal) { try await submit(full, &group) }
+            }
+            if run.interruption == nil, let last = run.finishBatch() { try await submit(last, &group) }
+            while let done = try await group.next() {
+                try run.settle(done.0, done.1)
+            }
+            if run.interruption == nil, ordinal != survey.rowCount { run.interruption = .fileChanged }
+            return run.interruption
+        }
+        if let interruption { throw interruption }
+        guard Array(hasher.finalize()) == survey.sha256Bytes else { throw Interruption.fileChanged }
+        return run.outcome
+    }
+}
+
+/// The state of one pass: the batch being filled, the counts, the journal's earlier ranges.
+private struct PublishRun {
+    let plan: ColumnPlan
+    let settings: PublishSettings
+    let survey: FileSurvey
+    let typer: RowTyper
+    let filler: DefaultFiller
+    var batcher: RowBatcher
+    let acknowledged: [JournalBatch]
+    let refused: [JournalBatch]
+    let rejects: RejectedRowsWriter
+    let record: (JournalBatch) throws -> Void
+    var outcome = FilePublisher.Outcome()
+    var interruption: FilePublisher.Interruption?
+    private var records: [SourceRecord] = []
+    private var firstOrdinal = 0
+    private var lastOrdinal = 0
+    private var issues: [RowIssue] = []
+    private var encoded: [UInt8] = []
+
+    init(
+        plan: ColumnPlan, settings: PublishSettings, survey: FileSurvey, defaultTimestamp: Int64,
+        prior: [JournalBatch], rejects: RejectedRowsWriter, record: @escaping (JournalBatch) throws -> Void
+    ) {
+        self.plan = plan
+        self.settings = settings
+        self.survey = survey
+        typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
         var present = Set(survey.columns)
         present.insert(plan.inferenceIdColumn)
         present.insert(plan.timestampColumn)
-        var batcher = RowBatcher(config: plan.wireConfig(presentColumns: present), maxRows: settings.batchRows, maxBytes: settings.maxBatchBytes)
-        var hasher = SHA256()
-        let reader = try SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
-        let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
-        var outcome = Outcome(defaultTimestamp: defaultTimestamp)
-        var issues: [RowIssue] = []
-        var ordinal = 0
-        var encoded: [UInt8] = []
+        batcher = RowBatcher(
+            config: plan.wireConfig(presentColumns: present), maxRows: settings.batchRows, maxBytes: settings.maxBatchBytes)
+        acknowledged = prior.filter { $0.outcome == .acknowledged }
+        refused = prior.filter { $0.outcome == .refused }
+        self.rejects = rejects
+        self.record = record
+    }
 
-        while let record = try reader.next() {
-            ordinal += 1
-            guard var row = typer.type(record, issues: &issues) else {
-                throw EngineError.fileChanged(path: survey.path, detail: issues.first?.description ?? "a row no longer reads as it did")
-            }
-            filler.fill(&row, ordinal: ordinal)
-            encoded.removeAll(keepingCapacity: true)
-            JSONWriter.append(.object(row), to: &encoded)
-            if let full = batcher.add(encodedRow: encoded) {
-                try await send(full)
-                outcome.batches += 1
-                outcome.rowsPublished += full.rowCount
-            }
+    /// Takes the next record. Returns a batch when one is full.
+    mutating func take(_ source: SourceRecord, ordinal: Int) throws -> FilePublisher.PendingBatch? {
+        issues.removeAll(keepingCapacity: true)
+        guard var row = typer.type(source, issues: &issues) else {
+            outcome.rowsInvalid += 1
+            try rejects.append(source, reason: issues.map(Self.describe).joined(separator: "; "))
+            return nil
         }
-        if let last = batcher.finish() {
-            try await send(last)
-            outcome.batches += 1
-            outcome.rowsPublished += last.rowCount
+        if acknowledged.contains(where: { $0.contains(ordinal) }) {
+            outcome.rowsAlreadyPublished += 1
+            return finishBatch()  // batches never straddle rows the journal already settled
         }
-        guard ordinal == survey.rowCount, Array(hasher.finalize()) == survey.sha256Bytes else {
-            throw EngineError.fileChanged(path: survey.path, detail: "its content differs from when it was checked")
+        if let earlier = refused.first(where: { $0.contains(ordinal) }) {
+            outcome.rowsRefused += 1
+            try rejects.append(source, reason: earlier.message ?? "refused by Openlayer")
+            return finishBatch()
         }
-        outcome.generatedIds = filler.generatedIds
-        outcome.filledTimestamps = filler.filledTimestamps
-        outcome.firstInferenceId = filler.firstId
-        outcome.lastInferenceId = filler.lastId
-        return outcome
+        filler.fill(&row, ordinal: ordinal)
+        encoded.removeAll(keepingCapacity: true)
+        JSONWriter.append(.object(row), to: &encoded)
+        var full: FilePublisher.PendingBatch?
+        if let closed = batcher.add(encodedRow: encoded) {
+            full = FilePublisher.PendingBatch(batch: closed, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records)
+            records.removeAll(keepingCapacity: true)
+        }
+        if records.isEmpty { firstOrdinal = ordinal }
+        records.append(source)
+        lastOrdinal = ordinal
+        return full
+    }
+
+    mutating func finishBatch() -> FilePublisher.PendingBatch? {
+        guard let batch = batcher.finish() else { return nil }
+        defer { records = [] }
+        return FilePublisher.PendingBatch(batch: batch, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records)
+    }
+
+    /// Records what became of a batch, before anything else is read.
+    mutating func settle(_ pending: FilePublisher.PendingBatch, _ result: BatchDelivery.Outcome) throws {
+        let at = Journal.timestamp(Date())
+        switch result {
+        case .acknowledged:
+            try record(JournalBatch(
+                fileId: 0, firstOrdinal: pending.firstOrdinal, lastOrdinal: pending.lastOrdinal,
+                rows: pending.batch.rowCount, outcome: .acknowledged, message: nil, at: at))
+            outcome.rowsAcknowledged += pending.batch.rowCount
+            outcome.batchesAcknowledged += 1
+        case .refused(let message):
+            let reason = "refused by Openlayer: \(message)"
+            try record(JournalBatch(
+                fileId: 0, firstOrdinal: pending.firstOrdinal, lastOrdinal: pending.lastOrdinal,
+                rows: pending.batch.rowCount, outcome: .refused, message: reason, at: at))
+            for source in pending.records { try rejects.append(source, reason: reason) }
+            outcome.rowsRefused += pending.batch.rowCount
+        case .abandoned:
+            interruption = interruption ?? .shutdown
+        }
+    }
+
+    static func describe(_ issue: RowIssue) -> String {
+        RejectionReport.message(issue) + (issue.column.map { " (column \($0))" } ?? "")
     }
 }

@@ -27,6 +27,28 @@ public struct FileSurvey: Sendable {
     var inferenceIdColumn: String
     var timestampColumn: String
     var stats: [String: ColumnStats] = [:]
+    /// Size and modification time when surveyed; a change later means a writer is still at it.
+    public var stamp: FileStamp
+    /// Valid rows that carry no inference id, or no timestamp, and get one filled in.
+    public var rowsWithoutInferenceId = 0
+    public var rowsWithoutTimestamp = 0
+    /// The inference id of the first and last valid rows: given, or the ordinal to derive it from.
+    public var firstInferenceId: InferenceIdSlot?
+    public var lastInferenceId: InferenceIdSlot?
+
+    public enum InferenceIdSlot: Sendable, Equatable {
+        case given(String)
+        case generated(ordinal: Int)
+    }
+
+    /// The id a slot stands for, once the file's digest is known.
+    public func inferenceId(_ slot: InferenceIdSlot?) -> String? {
+        switch slot {
+        case .given(let id)?: id
+        case .generated(let ordinal)?: InferenceIdGenerator(fileDigest: sha256Bytes).id(forRow: ordinal)
+        case nil: nil
+        }
+    }
 
     public static let issueLimit = 200
 
@@ -34,15 +56,13 @@ public struct FileSurvey: Sendable {
 
     /// Reads the whole file once, streaming, hashing it in the same pass.
     public static func survey(path: String, format: SourceFormat, plan: ColumnPlan) throws -> FileSurvey {
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        let modified = (attributes[.modificationDate] as? Date) ?? Date()
+        let stamp = try FileStamp(path: path)
         var hasher = SHA256()
         let reader = try SourceReader(path: path, format: format) { hasher.update(bufferPointer: $0) }
         var survey = FileSurvey(
-            path: path, format: format, sha256: "", sha256Bytes: [],
-            byteCount: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
-            modificationTime: Int64(modified.timeIntervalSince1970.rounded(.down)), columns: reader.header ?? [],
-            inferenceIdColumn: plan.inferenceIdColumn, timestampColumn: plan.timestampColumn)
+            path: path, format: format, sha256: "", sha256Bytes: [], byteCount: stamp.size,
+            modificationTime: stamp.modificationSeconds, columns: reader.header ?? [],
+            inferenceIdColumn: plan.inferenceIdColumn, timestampColumn: plan.timestampColumn, stamp: stamp)
         if survey.byteCount == 0 {
             // More likely a writer that closed too early than a batch with nothing to say.
             survey.fileProblems.append("the file is empty (0 bytes): expected a header row\(format == .csv ? "" : " or JSON objects"); was it closed before it was written?")
@@ -69,7 +89,9 @@ public struct FileSurvey: Sendable {
                 break
             }
             issues.removeAll(keepingCapacity: true)
-            if typer.type(record, issues: &issues) == nil {
+            if let row = typer.type(record, issues: &issues) {
+                survey.noteDefaults(of: row)
+            } else {
                 survey.invalidRowCount += 1
                 let room = issueLimit - survey.rowIssues.count
                 if room > 0 { survey.rowIssues.append(contentsOf: issues.prefix(room)) }
@@ -87,6 +109,20 @@ public struct FileSurvey: Sendable {
         survey.sha256Bytes = readToTheEnd ? Array(hasher.finalize()) : try FileDigest.sha256(path: path)
         survey.sha256 = FileDigest.hex(survey.sha256Bytes)
         return survey
+    }
+
+    /// Counts what `DefaultFiller` will fill in this valid row, the survey's `rowCount`-th.
+    private mutating func noteDefaults(of row: JSONObject) {
+        let slot: InferenceIdSlot
+        if case .string(let id)? = row[inferenceIdColumn], !id.isEmpty {
+            slot = .given(id)
+        } else {
+            slot = .generated(ordinal: rowCount)
+            rowsWithoutInferenceId += 1
+        }
+        if firstInferenceId == nil { firstInferenceId = slot }
+        lastInferenceId = slot
+        if case .integer? = row[timestampColumn] {} else { rowsWithoutTimestamp += 1 }
     }
 
     /// The next record; a syntax error that ends the file's readability (an unterminated

@@ -22,7 +22,7 @@ struct RowTyper {
     /// The typed row, or nil with the reasons appended to `issues`.
     func type(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
         switch record {
-        case .malformed(let error):
+        case .malformed(let error, _):
             issues.append(RowIssue(line: error.line, column: error.position, columnName: nil, value: nil, expected: "a JSON object on one line (\(error.message))"))
             return nil
         case .csv(let line, let fields):

@@ -1,16 +1,16 @@
 import DropFormats
 
 /// One record as read, before typing.
-enum SourceRecord {
+enum SourceRecord: Sendable {
     case csv(line: Int, fields: [String])
     case jsonl(line: Int, object: JSONObject)
     /// A JSONL line that is not a JSON object: a row of its own that can only be rejected.
-    case malformed(FormatError)
+    case malformed(FormatError, text: String)
 
     var line: Int {
         switch self {
         case .csv(let line, _), .jsonl(let line, _): line
-        case .malformed(let error): error.line
+        case .malformed(let error, _): error.line
         }
     }
 }
@@ -58,7 +58,7 @@ final class SourceReader {
             guard let record = try jsonl.next() else { return nil }
             switch record.object {
             case .success(let object): return .jsonl(line: record.line, object: object)
-            case .failure(let error): return .malformed(error)
+            case .failure(let error): return .malformed(error, text: record.unparsedText ?? "")
             }
         }
     }

@@ -1,0 +1,73 @@
+import DropEngine
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// One pipeline's worker: its files one after another, so they reach Openlayer in the order
+/// they were dropped. First the files an earlier run left in work, then the inbox.
+struct PipelineWorker: Sendable {
+    let queue: PipelineQueue
+    let processor: FileProcessor
+    let settleTime: Duration
+    let retryDelay: Duration
+    let logger: Logger
+
+    func run() async {
+        do {
+            for entry in try processor.leftovers() {
+                guard await process(entry) else { return }
+            }
+        } catch {
+            logger.error("cannot read the files left in work", metadata: ["error": "\(error)"])
+        }
+        for await work in queue.work {
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            switch work {
+            case .inbox(let path):
+                guard let entry = await claimWhenQuiet(path) else { continue }
+                guard await process(entry) else { return }
+            case .claimed(let entry):
+                guard await process(entry) else { return }
+            }
+        }
+    }
+
+    /// Claims an inbox file once nothing has changed it for `settleTime`; a file still
+    /// changing goes back in line until then.
+    private func claimWhenQuiet(_ path: String) async -> JournalFile? {
+        guard let stamp = try? FileStamp(path: path) else {
+            await queue.taken(path)
+            return nil
+        }
+        let quietFor = Duration.milliseconds(Int64(Date().timeIntervalSince(stamp.lastChange) * 1000))
+        if quietFor < settleTime {
+            queue.retry(.inbox(path), after: settleTime - quietFor)
+            return nil
+        }
+        await queue.taken(path)
+        do {
+            return try processor.claim(path)
+        } catch {
+            logger.error("cannot claim the file; it stays in the inbox", metadata: ["file": "\(path)", "error": "\(error)"])
+            queue.retry(.inbox(path), after: retryDelay)
+            return nil
+        }
+    }
+
+    /// Returns false when the worker must stop (shutdown).
+    private func process(_ entry: JournalFile) async -> Bool {
+        do {
+            _ = try await processor.process(entry)
+            return true
+        } catch FilePublisher.Interruption.shutdown {
+            logger.info("stopped mid-file; it is taken up again at the next start", metadata: ["file": "\(entry.name)"])
+            return false
+        } catch {
+            logger.error("the file is held back and tried again", metadata: [
+                "file": "\(entry.name)", "error": "\(error)", "retryIn": "\(retryDelay)",
+            ])
+            queue.retry(.claimed(entry), after: retryDelay)
+            return !(Task.isShuttingDownGracefully || Task.isCancelled)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import GRDB
+
+/// Where a file is in its life. Only moves forward: queued → publishing → published →
+/// archived, or to rejected, or to duplicate.
+public enum FileState: String, Sendable, Codable, DatabaseValueConvertible {
+    /// Claimed from the inbox, not yet checked.
+    case queued
+    /// Checked; batches are being sent. Acknowledged batches are in `JournalBatch`.
+    case publishing
+    /// Every row is acknowledged or set aside; the file still waits to be archived.
+    case published
+    case archived
+    /// Refused as a whole; moved to `rejected/`.
+    case rejected
+    /// The same content was already published to the pipeline; archived without sending.
+    case duplicate
+}
+
+/// One dropped file, from the moment it is claimed.
+public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "file"
+
+    public var id: Int64?
+    public var pipeline: String
+    /// The name it was dropped under.
+    public var name: String
+    /// Where it sits while in work (`state/processing/<pipeline>/…`).
+    public var claimedPath: String
+    public var state: FileState
+    /// Lowercase hex SHA-256 of the content; known once checked.
+    public var sha256: String?
+    public var size: Int64
+    public var rowCount: Int?
+    /// The UNIX seconds given to rows without a timestamp, fixed at the first attempt so that
+    /// a resumed file sends what the interrupted attempt would have.
+    public var defaultTimestamp: Int64?
+    public var claimedAt: String
+    public var publishStartedAt: String?
+    public var finishedAt: String?
+    /// Where it went: the archive or `rejected/` path.
+    public var finalPath: String?
+    /// The file set aside rows went to, when any were.
+    public var rejectedRowsPath: String?
+    /// For a duplicate: the journal id of the file first published with this content.
+    public var duplicateOf: Int64?
+    /// Why the file was rejected, or the last error that held it up.
+    public var note: String?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// The outcome of one request: a range of row ordinals (1-based, inclusive) of a file.
+public struct JournalBatch: Sendable, Codable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "batch"
+
+    public enum Outcome: String, Sendable, Codable, DatabaseValueConvertible {
+        /// The server answered 2xx: these rows are published and are never sent again.
+        case acknowledged
+        /// The server refused the content (a 4xx other than 401/403): the rows go to the
+        /// file's rejected rows with `message`.
+        case refused
+    }
+
+    public var fileId: Int64
+    public var firstOrdinal: Int
+    public var lastOrdinal: Int
+    /// Rows the request carried (the range may also hold rows set aside by validation).
+    public var rows: Int
+    public var outcome: Outcome
+    public var message: String?
+    public var at: String
+
+    public func contains(_ ordinal: Int) -> Bool {
+        firstOrdinal <= ordinal && ordinal <= lastOrdinal
+    }
+}

@@ -1,0 +1,52 @@
+import OpenlayerAPI
+import ServiceLifecycle
+
+/// Sends one batch until the server settles its fate: acknowledged, or refused for good.
+/// Transient failures are waited out (see `RetryPolicy`); they never drop a batch.
+struct BatchDelivery: Sendable {
+    enum Outcome: Sendable, Equatable {
+        case acknowledged
+        /// A 4xx other than 401/403: the server's message, for the rejected rows.
+        case refused(String)
+        /// Shutdown came first. The batch is not acknowledged and is sent again later.
+        case abandoned
+    }
+
+    let policy: RetryPolicy
+    let health: PipelineHealth
+    let send: @Sendable (DataStreamBatch) async throws(OpenlayerError) -> Void
+
+    func deliver(_ batch: DataStreamBatch) async -> Outcome {
+        var attempt = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let failure: OpenlayerError
+            do {
+                try await send(batch)
+                await health.succeeded()
+                return .acknowledged
+            } catch {
+                failure = error
+            }
+            let wait: Duration
+            switch policy.decide(failure, attempt: attempt) {
+            case .reject:
+                await health.succeeded()
+                return .refused(failure.description)
+            case .retry(let delay):
+                wait = delay
+                await health.failed(.retrying(reason: failure.description), retryIn: delay)
+            case .pause(let delay):
+                wait = delay
+                await health.failed(.paused(reason: failure.description), retryIn: delay)
+            }
+            attempt += 1
+            // A shutdown cuts the wait short: the batch is left for the next start.
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            } catch {
+                return .abandoned
+            }
+        }
+        return .abandoned
+    }
+}
