@@ -18,13 +18,10 @@ import ServiceLifecycle
 public struct DropService: Service, CustomStringConvertible {
     let config: DropConfig
     let logger: Logger
-    /// How long to wait before taking up again a file whose processing failed locally.
-    let retryDelay: Duration
 
-    public init(config: DropConfig, logger: Logger, retryDelay: Duration = .seconds(5)) {
+    public init(config: DropConfig, logger: Logger) {
         self.config = config
         self.logger = logger
-        self.retryDelay = retryDelay
     }
 
     /// How the service names itself in lifecycle logs (its config is not for logs).
@@ -61,7 +58,7 @@ public struct DropService: Service, CustomStringConvertible {
             }
             workers.append(PipelineWorker(
                 queue: PipelineQueue(pipeline: pipeline.name), processor: processor,
-                settleTime: config.service.settleTime, retryDelay: retryDelay, logger: pipelineLogger))
+                settleTime: config.service.settleTime, retryDelay: config.service.localRetryDelay, logger: pipelineLogger))
         }
         let queues = Dictionary(uniqueKeysWithValues: workers.map { ($0.queue.pipeline, $0.queue) })
         let router = InboxRouter(inbox: config.directories.inbox, pipelines: Set(queues.keys))

@@ -8,13 +8,21 @@ final class DropWorkspace: @unchecked Sendable {
     let sandbox: Sandbox
     private(set) var watcher: ChildProcess?
 
+    /// Settling and retries fast enough for tests.
+    static let quickService = [
+        "settleSeconds: 0.3", "shutdownTimeoutSeconds: 10",
+        "retry: {initialBackoffSeconds: 0.05, maxBackoffSeconds: 0.5, authRetrySeconds: 0.5, localRetrySeconds: 0.5}",
+    ]
+
     var inbox: String { root + "/inbox/fraud" }
     var archive: String { root + "/archive/fraud" }
     var rejected: String { root + "/rejected/fraud" }
     var logPath: String { root + "/watcher.log" }
 
-    /// - Parameter pipelineSettings: extra YAML lines under the pipeline (e.g. `batchRows: 2`).
-    init(sandbox: Sandbox, pipelineSettings: [String] = []) throws {
+    /// - Parameters:
+    ///   - pipelineSettings: extra YAML lines under the pipeline (e.g. `batchRows: 2`).
+    ///   - serviceSettings: YAML lines under `service:`; by default quick settling and retries.
+    init(sandbox: Sandbox, pipelineSettings: [String] = [], serviceSettings: [String] = DropWorkspace.quickService) throws {
         self.sandbox = sandbox
         root = NSTemporaryDirectory() + "openlayer-drop-e2e-" + UUID().uuidString
         configPath = root + "/config.yaml"
@@ -23,6 +31,8 @@ final class DropWorkspace: @unchecked Sendable {
             baseURL: \(sandbox.baseURL)
             directories:
               root: .
+            service:
+            \(serviceSettings.map { "  " + $0 }.joined(separator: "\n"))
             pipelines:
               fraud:
                 project: Fraud classification

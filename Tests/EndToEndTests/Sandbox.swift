@@ -10,10 +10,19 @@ final class Sandbox: Sendable {
     let baseURL: String
     let apiKey: String
 
-    init(apiKey: String = "sk-sandbox-test") throws {
+    let port: Int
+    let databasePath: String?
+
+    /// - Parameters:
+    ///   - port: 0 for any free port; a sandbox restarted after an outage takes its old port.
+    ///   - databasePath: a file, so that what was received survives a restart.
+    init(apiKey: String = "sk-sandbox-test", port: Int = 0, databasePath: String? = nil) throws {
         self.apiKey = apiKey
+        self.databasePath = databasePath
         let output = Pipe()
-        child = try ChildProcess("openlayer-sandbox", arguments: ["--port", "0", "--api-key", apiKey], stdout: output, stderr: FileHandle.nullDevice)
+        var arguments = ["--port", String(port), "--api-key", apiKey]
+        if let databasePath { arguments += ["--database", databasePath] }
+        child = try ChildProcess("openlayer-sandbox", arguments: arguments, stdout: output, stderr: FileHandle.nullDevice)
         // The sandbox prints one line once it listens: "openlayer-sandbox listening on http://127.0.0.1:PORT/v1".
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
@@ -24,6 +33,12 @@ final class Sandbox: Sendable {
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let range = text.range(of: "http://") else { throw SandboxError.exitedEarly(text) }
         baseURL = String(text[range.lowerBound...])
+        self.port = Int(baseURL.split(separator: ":").last?.split(separator: "/").first ?? "") ?? 0
+    }
+
+    /// The same sandbox started again on its port and database, after `stop()`.
+    func restarted() throws -> Sandbox {
+        try Sandbox(apiKey: apiKey, port: port, databasePath: databasePath)
     }
 
     enum SandboxError: Error { case exitedEarly(String), badAnswer(String) }
@@ -32,8 +47,22 @@ final class Sandbox: Sendable {
 
     /// GET `path` (under `/v1`) with the key; the parsed JSON answer.
     func get(_ path: String) async throws -> JSONValue {
+        try await send("GET", path)
+    }
+
+    /// Sets the sandbox's faults (see `PUT /v1/sandbox/faults`), replacing earlier ones.
+    func setFaults(_ json: String) async throws {
+        _ = try await send("PUT", "/sandbox/faults", body: json)
+    }
+
+    func send(_ method: String, _ path: String, body: String? = nil) async throws -> JSONValue {
         var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = method
         request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
         let (data, response) = try await URLSession.shared.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
             throw SandboxError.badAnswer("\(path): \(String(decoding: data, as: UTF8.self))")

@@ -98,6 +98,7 @@ public enum ConfigLoader {
         if let initial = try duration(raw?.retry?.initialBackoffSeconds, "retry.initialBackoffSeconds", minimum: 0.001) { settings.retry.initialBackoff = initial }
         if let maximum = try duration(raw?.retry?.maxBackoffSeconds, "retry.maxBackoffSeconds", minimum: 0.001) { settings.retry.maximumBackoff = maximum }
         if let auth = try duration(raw?.retry?.authRetrySeconds, "retry.authRetrySeconds", minimum: 0.001) { settings.retry.authRetryInterval = auth }
+        if let local = try duration(raw?.retry?.localRetrySeconds, "retry.localRetrySeconds", minimum: 0.001) { settings.localRetryDelay = local }
         return settings
     }
 

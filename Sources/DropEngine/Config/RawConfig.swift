@@ -30,6 +30,7 @@ struct RawConfig: Decodable {
         var initialBackoffSeconds: Double?
         var maxBackoffSeconds: Double?
         var authRetrySeconds: Double?
+        var localRetrySeconds: Double?
     }
 
     struct Pipeline: Decodable {

@@ -10,6 +10,9 @@ public struct ServiceSettings: Sendable {
     /// what is not acknowledged by then is sent again at the next start.
     public var shutdownTimeout: Duration = .seconds(30)
     public var retry = RetryPolicy()
+    /// How long a file held back by a local fault (a failed move, a read error) waits before
+    /// it is taken up again.
+    public var localRetryDelay: Duration = .seconds(5)
 
     public init() {}
 }

@@ -142,7 +142,7 @@ private struct PublishRun {
         issues.removeAll(keepingCapacity: true)
         guard var row = typer.type(source, issues: &issues) else {
             outcome.rowsInvalid += 1
-            try rejects.append(source, reason: issues.map(Self.describe).joined(separator: "; "))
+            try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
             return nil
         }
         if acknowledged.contains(where: { $0.contains(ordinal) }) {
@@ -194,9 +194,5 @@ private struct PublishRun {
         case .abandoned:
             interruption = interruption ?? .shutdown
         }
-    }
-
-    static func describe(_ issue: RowIssue) -> String {
-        RejectionReport.message(issue) + (issue.column.map { " (column \($0))" } ?? "")
     }
 }
