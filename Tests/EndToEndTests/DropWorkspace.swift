@@ -126,8 +126,9 @@ final class DropWorkspace: @unchecked Sendable {
 }
 
 /// Waits until `condition` holds, checking every 100 ms; fails the wait after `timeout`.
+/// `what` is evaluated on failure, so it can show the log as it was then.
 func eventually(
-    timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool
+    timeout: Duration = .seconds(30), _ what: @autoclosure () -> String, _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
@@ -135,7 +136,7 @@ func eventually(
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(100))
     }
-    throw TimedOut(what: what)
+    throw TimedOut(what: what())
 }
 
 struct TimedOut: Error, CustomStringConvertible {

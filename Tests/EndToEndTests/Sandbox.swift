@@ -72,16 +72,22 @@ final class Sandbox: Sendable {
 
     /// Every row the pipeline received, in arrival order (duplicates included).
     func rows(pipelineId: String) async throws -> [JSONObject] {
-        var rows: [JSONObject] = []
+        try await receivedRows(pipelineId: pipelineId).map(\.row)
+    }
+
+    /// Every row the pipeline received with the id of the request that carried it.
+    func receivedRows(pipelineId: String) async throws -> [(row: JSONObject, requestId: String)] {
+        var rows: [(row: JSONObject, requestId: String)] = []
         var page = 1
+        let perPage = 10_000
         while true {
-            guard case .object(let answer) = try await get("/inference-pipelines/\(pipelineId)/rows?page=\(page)&perPage=1000"),
+            guard case .object(let answer) = try await get("/inference-pipelines/\(pipelineId)/rows?page=\(page)&perPage=\(perPage)"),
                 case .array(let items)? = answer["items"]
             else { throw SandboxError.badAnswer("rows listing") }
             for case .object(let item) in items {
-                if case .object(let row)? = item["row"] { rows.append(row) }
+                if case .object(let row)? = item["row"], case .string(let request)? = item["requestId"] { rows.append((row, request)) }
             }
-            if items.count < 1000 { return rows }
+            if items.count < perPage { return rows }
             page += 1
         }
     }
