@@ -259,3 +259,34 @@ struct DeliveryTests {
         #expect(workspace.receipts()["stuck.csv"]?["rowsPublished"] == .integer(5))
     }
 }
+
+extension DeliveryTests {
+    @Test("A file written to while it is published is caught; the rest of the new version is never sent")
+    func changedWhilePublishing() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["batchRows: 2", "maxBatchesInFlight: 1"])
+        defer { workspace.remove() }
+        try await workspace.startWatcher()
+        try await sandbox.setFaults(#"{"latencyMs": 200}"#)
+        try workspace.dropByRename("moving.csv", Self.csv(rows: 40))
+        try await eventually("two batches") { Self.statuses(try await sandbox.dataRequests()).count >= 2 }
+        // A writer that kept the file open appends to it, in its processing folder.
+        let claimed = workspace.root + "/state/processing/fraud/moving.csv"
+        let handle = try DropWorkspace.openForWriting(claimed, appending: true)
+        try handle.write(contentsOf: Data("999.5,intruder,1,0,\"[0.5, 0.5]\"\n".utf8))
+        try handle.close()
+
+        try await eventually("the rejection\n\(workspace.log)") { workspace.files(in: workspace.rejected).contains("moving.csv.rejection.txt") }
+        let report = try String(contentsOfFile: workspace.rejected + "/moving.csv.rejection.txt", encoding: .utf8)
+        #expect(report.contains("the file changed while it was being published"))
+        let requests = try await sandbox.dataRequests()
+        guard case .string(let pipelineId)? = requests.first?["pipelineId"] else { Issue.record("no requests"); return }
+        let rows = try await sandbox.rows(pipelineId: pipelineId)
+        // What was sent is a prefix of the first version, each row once; nothing of the second.
+        let sent = Self.arrivals(rows)
+        #expect(sent["intruder"] == nil)
+        #expect(rows.count < 40 && rows.count >= 2)
+        #expect(sent == Dictionary(uniqueKeysWithValues: (1...rows.count).map { ("m\($0)", 1) }))
+    }
+}
