@@ -36,8 +36,9 @@ for sample in samples/fraud-2026-11-26.csv samples/fraud-stream-2026-11-26.jsonl
   echo "==> dropped $name"
 done
 
-for _ in $(seq 300); do
-  [ -z "$(ls -A "$demo/inbox/fraud")" ] && break
+# Two receipts in the archive and one report in rejected/ (files settle for 2 s first).
+for _ in $(seq 600); do
+  [ "$(find "$demo/archive" -name '*.receipt.json' | wc -l)" -ge 2 ] && [ -e "$demo/rejected/fraud/fraud-missing-merchant.csv.rejection.txt" ] && break
   sleep 0.1
 done
 
@@ -49,7 +50,7 @@ echo "==> the watcher said:"
 sed 's/^/    /' "$demo/watcher.log"
 echo
 echo "==> where the files went:"
-(cd "$demo" && find inbox archive rejected -type f | sort | sed 's/^/    /')
+(cd "$demo" && find inbox archive rejected state -type f | sort | sed 's/^/    /')
 echo
 echo "==> a receipt:"
 sed 's/^/    /' "$(find "$demo/archive" -name 'fraud-2026-11-26.csv.receipt.json')"
