@@ -3,10 +3,13 @@
 #   make test   runs every test: unit tests and end-to-end tests of the real binaries
 SWIFT ?= swift
 
-.PHONY: deps build demo test clean
+.PHONY: deps test-deps build demo test clean
 
 deps:
 	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/test-deps.sh
 
 build: deps
 	$(SWIFT) build
@@ -14,9 +17,9 @@ build: deps
 demo: build
 	@scripts/demo.sh
 
-test: deps
+test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
 clean:
-	rm -rf .build demo
+	rm -rf .build demo .venv

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "OpenlayerSandbox", targets: ["OpenlayerSandbox"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -34,8 +35,15 @@ let package = Package(
             dependencies: ["CInotifyTools"],
             swiftSettings: strict
         ),
-        // Streaming readers (CSV, JSONL) and writers (JSON); no I/O policy, no dependencies.
-        .target(name: "DropFormats", swiftSettings: strict),
+        // Streaming readers and writers of the file formats: CSV, JSONL, JSON, Arrow IPC, tar.gz.
+        .target(
+            name: "DropFormats",
+            dependencies: [
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // Openlayer's REST API; knows nothing about files.
         .target(
             name: "OpenlayerAPI",
@@ -57,6 +65,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -52,10 +52,7 @@ public struct DropService: Service, CustomStringConvertible {
             guard let binding = await bindUntilReady(pipeline, client: client, health: health) else { return }
             let processor = FileProcessor(
                 binding: binding, directories: config.directories, journal: journal, health: health,
-                retry: config.service.retry, logger: logger
-            ) { id, batch throws(OpenlayerError) in
-                try await client.streamData(pipelineId: id, batch: batch)
-            }
+                retry: config.service.retry, client: client, logger: logger)
             workers.append(PipelineWorker(
                 queue: PipelineQueue(pipeline: pipeline.name), processor: processor,
                 settleTime: config.service.settleTime, retryDelay: config.service.localRetryDelay, logger: pipelineLogger))
@@ -84,8 +81,10 @@ public struct DropService: Service, CustomStringConvertible {
             try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
         for pipeline in config.pipelines {
-            try manager.createDirectory(atPath: config.directories.inbox(of: pipeline.name), withIntermediateDirectories: true)
-            try manager.createDirectory(atPath: config.directories.processing(of: pipeline.name), withIntermediateDirectories: true)
+            for kind in FileKind.allCases {
+                try manager.createDirectory(atPath: kind.path(under: config.directories.inbox, pipeline: pipeline.name), withIntermediateDirectories: true)
+                try manager.createDirectory(atPath: kind.path(under: config.directories.processing, pipeline: pipeline.name), withIntermediateDirectories: true)
+            }
         }
     }
 
@@ -151,9 +150,9 @@ public struct DropService: Service, CustomStringConvertible {
 
     private func dispatch(_ path: String, router: InboxRouter, queues: [String: PipelineQueue], archivist: Archivist) async {
         switch router.route(path) {
-        case .pipeline(let name)?:
-            if await queues[name]?.enqueue(path) == true {
-                logger.debug("queued", metadata: ["pipeline": "\(name)", "file": "\(path)"])
+        case .pipeline(let name, let kind)?:
+            if await queues[name]?.enqueue(path, kind: kind) == true {
+                logger.debug("queued", metadata: ["pipeline": "\(name)", "kind": "\(kind.rawValue)", "file": "\(path)"])
             }
         case .stray(let folder, let reason)?:
             do {

@@ -1,10 +1,12 @@
+import DropEngine
+
 /// Where a path reported by the watcher belongs: a pipeline's inbox folder, or nowhere.
 struct InboxRouter: Sendable {
     let inbox: String
     let pipelines: Set<String>
 
     enum Route: Equatable {
-        case pipeline(String)
+        case pipeline(String, FileKind)
         /// Not directly inside a configured pipeline's folder; the reason says where it should be.
         case stray(folder: String, reason: String)
     }
@@ -19,9 +21,10 @@ struct InboxRouter: Sendable {
         guard pipelines.contains(folder) else {
             return .stray(folder: folder, reason: "no pipeline named '\(folder)' in the config (configured: \(pipelines.sorted().joined(separator: ", ")))")
         }
-        guard parts.count == 2 else {
-            return .stray(folder: folder, reason: "files belong directly in inbox/\(folder)/, not in a subfolder of it")
+        if parts.count == 2 { return .pipeline(folder, .predictions) }
+        if parts.count == 3, let kind = FileKind(folder: parts[1]), kind != .predictions {
+            return .pipeline(folder, kind)
         }
-        return .pipeline(folder)
+        return .stray(folder: folder, reason: "files belong in inbox/\(folder)/ (predictions), inbox/\(folder)/ground-truths/ or inbox/\(folder)/reference/, not in another subfolder")
     }
 }

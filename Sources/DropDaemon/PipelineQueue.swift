@@ -7,7 +7,7 @@ import DropEngine
 /// event, or again after a queue overflow); a path already waiting is not queued again.
 actor PipelineQueue {
     enum Work: Sendable {
-        case inbox(String)
+        case inbox(String, FileKind)
         case claimed(JournalFile)
     }
 
@@ -23,9 +23,9 @@ actor PipelineQueue {
 
     /// Queues an inbox path unless it is already waiting.
     @discardableResult
-    func enqueue(_ path: String) -> Bool {
+    func enqueue(_ path: String, kind: FileKind) -> Bool {
         guard waiting.insert(path).inserted else { return false }
-        continuation.yield(.inbox(path))
+        continuation.yield(.inbox(path, kind))
         return true
     }
 

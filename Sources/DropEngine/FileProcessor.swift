@@ -19,7 +19,8 @@ public struct FileProcessor: Sendable {
     let directories: DropDirectories
     let archivist: Archivist
     let journal: Journal
-    let plan: ColumnPlan
+    let client: OpenlayerClient
+    let plans: [FileKind: ColumnPlan]
     let delivery: BatchDelivery
     let logger: Logger
 
@@ -32,21 +33,22 @@ public struct FileProcessor: Sendable {
         case vanished
     }
 
-    /// - Parameter send: publishes one batch to the inference pipeline with this id
-    ///   (`OpenlayerClient.streamData` in the service).
     public init(
         binding: PipelineBinding, directories: DropDirectories, journal: Journal, health: PipelineHealth,
-        retry: RetryPolicy, logger: Logger,
-        send: @escaping @Sendable (String, DataStreamBatch) async throws(OpenlayerError) -> Void
+        retry: RetryPolicy, client: OpenlayerClient, logger: Logger
     ) {
         self.binding = binding
         self.directories = directories
         self.archivist = Archivist(directories: directories)
         self.journal = journal
-        self.plan = ColumnPlan(taskType: binding.config.taskType, dataConfig: binding.config.dataConfig)
+        self.client = client
+        let config = binding.config
+        self.plans = Dictionary(uniqueKeysWithValues: FileKind.allCases.map {
+            ($0, ColumnPlan(taskType: config.taskType, dataConfig: config.dataConfig, purpose: $0))
+        })
         let pipelineId = binding.inferencePipelineId
         self.delivery = BatchDelivery(policy: retry, health: health) { batch throws(OpenlayerError) in
-            try await send(pipelineId, batch)
+            try await client.streamData(pipelineId: pipelineId, batch: batch)
         }
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(binding.config.name)"
@@ -55,35 +57,42 @@ public struct FileProcessor: Sendable {
 
     var pipeline: String { binding.config.name }
     var settings: PublishSettings { binding.config.publish }
+    var pipelineId: String { binding.inferencePipelineId }
+
+    /// `<pipeline>` or `<pipeline>/<kind folder>`, under the archive, `rejected/` and processing folders.
+    func folder(_ kind: FileKind) -> String { kind.path(under: "", pipeline: pipeline).dropFirst().description }
 
     // MARK: Claiming
 
     /// Moves a finished file out of the inbox into the processing folder and journals it.
     /// Returns nil when the file is already gone.
-    public func claim(_ inboxPath: String) throws -> JournalFile? {
+    public func claim(_ inboxPath: String, kind: FileKind) throws -> JournalFile? {
         guard let stamp = try? FileStamp(path: inboxPath) else { return nil }
         let name = URL(fileURLWithPath: inboxPath).lastPathComponent
         let claimed: String
         do {
-            claimed = try NoOverwriteMove.move(inboxPath, into: directories.processing(of: pipeline), name: name)
+            claimed = try NoOverwriteMove.move(inboxPath, into: kind.path(under: directories.processing, pipeline: pipeline), name: name)
         } catch EngineError.moveFailed(_, _, let code) where code == ENOENT {
             return nil
         }
-        return try journal.claim(pipeline: pipeline, name: name, claimedPath: claimed, size: stamp.size, at: Date())
+        return try journal.claim(pipeline: pipeline, kind: kind, name: name, claimedPath: claimed, size: stamp.size, at: Date())
     }
 
-    /// Files an earlier run left in the processing folder, oldest first, with their journal
+    /// Files an earlier run left in the processing folders, oldest first, with their journal
     /// entries (a file claimed just before a crash may have none yet).
     public func leftovers() throws -> [JournalFile] {
-        let folder = directories.processing(of: pipeline)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }
         var entries: [JournalFile] = []
-        for name in names {
-            let path = folder + "/" + name
-            if let entry = try journal.unfinishedFile(claimedPath: path) {
-                entries.append(entry)
-            } else if let stamp = try? FileStamp(path: path) {
-                entries.append(try journal.claim(pipeline: pipeline, name: name, claimedPath: path, size: stamp.size, at: Date()))
+        for kind in FileKind.allCases {
+            let folder = kind.path(under: directories.processing, pipeline: pipeline)
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }
+            for name in names {
+                let path = folder + "/" + name
+                guard let stamp = try? FileStamp(path: path), FileStamp.isRegularFile(path) else { continue }
+                if let entry = try journal.unfinishedFile(claimedPath: path) {
+                    entries.append(entry)
+                } else {
+                    entries.append(try journal.claim(pipeline: pipeline, kind: kind, name: name, claimedPath: path, size: stamp.size, at: Date()))
+                }
             }
         }
         return entries.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
@@ -107,6 +116,13 @@ public struct FileProcessor: Sendable {
                 fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
                 problems: ["expected a .csv, .jsonl or .ndjson file; the extension says what format to read"]), logger: logger)
         }
+        let plan = plans[file.kind]!
+        if file.kind == .groundTruths, plan.groundTruthColumn == nil {
+            return try rejectWhole(&file, report: RejectionReport(
+                fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
+                problems: ["the pipeline's data config names no ground-truth column: set labelColumnName, targetColumnName or groundTruthColumnName"]),
+                logger: logger)
+        }
         let survey = try FileSurvey.survey(path: file.claimedPath, format: format, plan: plan)
 
         if file.state != .queued, file.sha256 != survey.sha256 {
@@ -124,7 +140,7 @@ public struct FileProcessor: Sendable {
             if let early = try settle(&file, survey: survey, logger: logger) { return early }
         }
         if file.state == .publishing {
-            try await publish(&file, survey: survey, logger: logger)
+            try await publish(&file, survey: survey, plan: plan, logger: logger)
         }
         return try archive(&file, survey: survey, logger: logger)
     }
@@ -134,7 +150,7 @@ public struct FileProcessor: Sendable {
         file.sha256 = survey.sha256
         file.rowCount = survey.rowCount
         if settings.duplicates == .skip,
-            let first = try journal.publishedFile(pipeline: pipeline, sha256: survey.sha256, excluding: file.id)
+            let first = try journal.publishedFile(pipeline: pipeline, kind: file.kind, sha256: survey.sha256, excluding: file.id)
         {
             return try archiveDuplicate(&file, of: first, survey: survey, logger: logger)
         }
@@ -154,28 +170,26 @@ public struct FileProcessor: Sendable {
         file.state = .publishing
         file.publishStartedAt = Journal.timestamp(now)
         file.defaultTimestamp = settings.timestampDefault == .uploadTime ? Int64(now.timeIntervalSince1970) : survey.modificationTime
+        file.mode = settings.isBulk(file.kind, rows: survey.rowCount) ? "bulk" : "stream"
         try journal.update(file)
         return nil
     }
 
-    private func publish(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) async throws {
+    private func publish(_ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, logger: Logger) async throws {
         guard let id = file.id, let defaultTimestamp = file.defaultTimestamp else { return }
         let prior = try journal.batches(fileId: id)
         if !prior.isEmpty {
             logger.info("resuming", metadata: ["acknowledgedRows": "\(prior.filter { $0.outcome == .acknowledged }.reduce(0) { $0 + $1.rows })"])
         }
         let rejects = RejectedRowsWriter(claimedPath: file.claimedPath, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
-        let journal = self.journal
-        let delivery = self.delivery
         do {
-            _ = try await FilePublisher(plan: plan, settings: settings).publish(
-                survey, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects,
-                deliver: { await delivery.deliver($0) },
-                record: { batch in
-                    var batch = batch
-                    batch.fileId = id
-                    try journal.record(batch)
-                })
+            if file.mode == "bulk", prior.isEmpty {
+                try await publishInBulk(&file, survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, rejects: rejects)
+            } else {
+                // Stream, or a bulk file whose fate the journal already holds: then no row is
+                // sent again, and the pass only rewrites the rows set aside.
+                try await publishByStream(file, survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects)
+            }
             _ = try rejects.close()
         } catch {
             rejects.discard()
@@ -185,12 +199,96 @@ public struct FileProcessor: Sendable {
         try journal.update(file)
     }
 
+    private func publishByStream(
+        _ file: JournalFile, survey: FileSurvey, plan: ColumnPlan, defaultTimestamp: Int64, prior: [JournalBatch], rejects: RejectedRowsWriter
+    ) async throws {
+        guard let id = file.id else { return }
+        var settings = self.settings
+        var deliver: @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome = { [delivery] in await delivery.deliver($0) }
+        if file.kind == .groundTruths {
+            // One `PUT rows?inferenceId=` per row, several at once: the batch machinery with
+            // batches of one row, each turned into that row's update.
+            settings.batchRows = 1
+            settings.maxBatchesInFlight = settings.groundTruthConcurrency
+            deliver = { [delivery, client, pipelineId] batch in
+                await delivery.attempt { () throws(OpenlayerError) in
+                    try await GroundTruthUpdate.send(batch, plan: plan, client: client, pipelineId: pipelineId)
+                }
+            }
+        } else if file.mode == "bulk" || file.kind == .reference {
+            deliver = { _ in .abandoned }  // every row is in a journaled range: nothing to send
+        }
+        let journal = self.journal
+        let pipeline = self.pipeline
+        _ = try await FilePublisher(plan: plan, settings: settings).publish(
+            survey, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects, deliver: deliver,
+            record: { batch, ids in
+                var batch = batch
+                batch.fileId = id
+                // Only predictions publish ids; a ground truth's id points at one.
+                try journal.record(batch, inferenceIds: plan.purpose == .predictions ? ids : [], pipeline: pipeline)
+            })
+    }
+
+    /// Bulk predictions and ground truths, and reference datasets: one upload for the file.
+    private func publishInBulk(
+        _ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, defaultTimestamp: Int64, rejects: RejectedRowsWriter
+    ) async throws {
+        guard let id = file.id else { return }
+        let outcome: BatchDelivery.Outcome
+        let rows: Int
+        var artifact: String?
+        defer { if let artifact { try? FileManager.default.removeItem(atPath: artifact) } }
+        if file.kind == .reference {
+            let package = ReferencePackage(plan: plan)
+            let written = try package.write(survey, rejects: rejects)
+            artifact = written.path
+            rows = written.rows
+            let result = await ReferenceUpload(client: client, pipelineId: pipelineId, storage: settings.storage, delivery: delivery)
+                .send(tarball: written.path)
+            outcome = result.0
+            file.storageUri = result.1
+        } else {
+            let bulk = BulkPublisher(plan: plan, settings: settings, client: client, pipelineId: pipelineId, delivery: delivery)
+            let journal = self.journal
+            let pipeline = self.pipeline
+            let written = try bulk.writeArrow(survey, defaultTimestamp: defaultTimestamp, rejects: rejects) { ids in
+                if plan.purpose == .predictions { try journal.recordInferenceIds(ids, pipeline: pipeline, fileId: id) }
+            }
+            artifact = written.path
+            rows = written.rows
+            var present = Set(survey.columns)
+            present.insert(plan.inferenceIdColumn)
+            present.insert(plan.timestampColumn)
+            let result = await bulk.send(arrowPath: written.path, merge: file.kind == .groundTruths, presentColumns: present)
+            outcome = result.0
+            file.storageUri = result.1
+        }
+        let at = Journal.timestamp(Date())
+        switch outcome {
+        case .acknowledged:
+            try journal.record(JournalBatch(fileId: id, firstOrdinal: 1, lastOrdinal: max(1, survey.rowCount), rows: rows, outcome: .acknowledged, message: nil, at: at))
+            try journal.update(file)
+        case .refused(let message):
+            try journal.record(JournalBatch(
+                fileId: id, firstOrdinal: 1, lastOrdinal: max(1, survey.rowCount), rows: rows, outcome: .refused,
+                message: "refused by Openlayer: \(message)", at: at))
+            // Every valid row goes to the rejected rows with the server's message.
+            rejects.discard()
+            let again = RejectedRowsWriter(claimedPath: file.claimedPath, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
+            try await publishByStream(file, survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, prior: try journal.batches(fileId: id), rejects: again)
+            _ = try again.close()
+        case .abandoned:
+            throw FilePublisher.Interruption.shutdown
+        }
+    }
+
     /// Moves what a published file leaves behind: its rejected rows, then the file itself.
     private func archive(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) throws -> Result {
         guard let id = file.id else { throw EngineError.journal("file without an id") }
         if file.rejectedRowsPath == nil,
             let moved = try RejectedRowsWriter.deliver(
-                claimedPath: file.claimedPath, format: survey.format, into: directories.rejected + "/" + pipeline, fileName: file.name)
+                claimedPath: file.claimedPath, format: survey.format, into: directories.rejected + "/" + folder(file.kind), fileName: file.name)
         {
             file.rejectedRowsPath = moved
             try journal.update(file)
@@ -203,9 +301,12 @@ public struct FileProcessor: Sendable {
         guard published + rejected == survey.rowCount else {
             throw EngineError.journal("\(file.name): \(published) rows published and \(rejected) rejected do not add up to its \(survey.rowCount) rows")
         }
+        let unknownIds = file.kind == .groundTruths ? try unknownInferenceIds(survey, logger: logger) : nil
         let finished = Date()
-        let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: pipeline, at: finished) { archived in
-            makeReceipt(file: file, survey: survey, published: published, rejected: rejected, batches: acknowledged.count, finished: finished, archived: archived)
+        let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: folder(file.kind), at: finished) { archived in
+            var receipt = makeReceipt(file: file, survey: survey, published: published, rejected: rejected, batches: acknowledged.count, finished: finished, archived: archived)
+            receipt.unknownInferenceIds = unknownIds
+            return receipt
         }
         file.state = .archived
         file.finalPath = archived
@@ -224,7 +325,7 @@ public struct FileProcessor: Sendable {
         let finished = Date()
         let firstPublication = Receipt.FirstPublication(
             file: first.name, archivedAs: first.finalPath, receipt: first.finalPath.map { $0 + ".receipt.json" }, publishedAt: first.finishedAt)
-        let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: pipeline, at: finished) { archived in
+        let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: folder(file.kind), at: finished) { archived in
             var receipt = makeReceipt(file: file, survey: survey, published: 0, rejected: 0, batches: 0, finished: finished, archived: archived)
             receipt.status = "duplicate"
             receipt.duplicateOf = firstPublication
@@ -242,7 +343,7 @@ public struct FileProcessor: Sendable {
     }
 
     private func rejectWhole(_ file: inout JournalFile, report: RejectionReport, logger: Logger) throws -> Result {
-        let reportPath = try archivist.reject(file.claimedPath, pipeline: pipeline, report: report)
+        let reportPath = try archivist.reject(file.claimedPath, pipeline: folder(file.kind), report: report)
         let reason = report.fileProblems.first
             ?? report.rowIssues.first.map { "\(report.fileName):\(RejectionReport.location($0)): \(RejectionReport.message($0))" }
             ?? "rejected"
@@ -273,6 +374,7 @@ public struct FileProcessor: Sendable {
     private func makeReceipt(
         file: JournalFile, survey: FileSurvey, published: Int, rejected: Int, batches: Int, finished: Date, archived: String
     ) -> Receipt {
+        let plan = plans[file.kind]!
         let valid = survey.rowCount - survey.invalidRowCount
         let idSource = survey.rowsWithoutInferenceId == 0 ? "file" : (survey.rowsWithoutInferenceId == valid ? "generated" : "mixed")
         let defaultName = settings.timestampDefault.rawValue
@@ -280,7 +382,8 @@ public struct FileProcessor: Sendable {
         let started = file.publishStartedAt ?? file.claimedAt
         let startDate = (try? Date(started, strategy: .iso8601)) ?? finished
         return Receipt(
-            status: "published", file: file.name, pipeline: pipeline, project: binding.config.project,
+            status: "published", kind: file.kind.rawValue, mode: file.mode, storageUri: file.storageUri, unknownInferenceIds: nil,
+            file: file.name, pipeline: pipeline, project: binding.config.project,
             inferencePipelineId: binding.inferencePipelineId, format: survey.format.rawValue,
             sha256: survey.sha256, bytes: survey.byteCount, rows: survey.rowCount,
             rowsPublished: published, rowsRejected: rejected, rejectedRowsFile: file.rejectedRowsPath, batches: batches,
@@ -293,6 +396,36 @@ public struct FileProcessor: Sendable {
             duplicateOf: nil, startedAt: started, finishedAt: Journal.timestamp(finished),
             durationSeconds: (finished.timeIntervalSince(startDate) * 1000).rounded() / 1000,
             archivedAs: archived)
+    }
+
+    /// Counts the ground truths whose inference id this service never published, and says
+    /// so once per file with a few examples: ids may come from elsewhere, so they are sent.
+    private func unknownInferenceIds(_ survey: FileSurvey, logger: Logger) throws -> Int {
+        let plan = plans[.groundTruths]!
+        let reader = try SourceReader(path: survey.path, format: survey.format)
+        let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        var issues: [RowIssue] = []
+        var chunk: [String] = []
+        var unknown: [String] = []
+        var count = 0
+        func check() throws {
+            let found = try journal.unknownInferenceIds(chunk, pipeline: pipeline)
+            count += found.count
+            if unknown.count < 5 { unknown += found.prefix(5 - unknown.count) }
+            chunk.removeAll(keepingCapacity: true)
+        }
+        while let source = try reader.next() {
+            guard let row = typer.type(source, issues: &issues), case .string(let id)? = row[plan.inferenceIdColumn] else { continue }
+            chunk.append(id)
+            if chunk.count >= 1000 { try check() }
+        }
+        try check()
+        if count > 0 {
+            logger.warning("ground truths for inference ids this service never published; sent all the same, in case they were published elsewhere", metadata: [
+                "count": "\(count)", "examples": "\(unknown.joined(separator: ", "))",
+            ])
+        }
+        return count
     }
 
     static func iso(_ date: Date) -> String { Journal.timestamp(date) }

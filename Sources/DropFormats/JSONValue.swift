@@ -46,3 +46,10 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 }
+
+extension JSONObject {
+    /// The object with only `keys`, in that order (absent keys are left out).
+    public func projected(on keys: [String]) -> JSONObject {
+        JSONObject(keys.compactMap { key in self[key].map { Field(key: key, value: $0) } })
+    }
+}

@@ -104,6 +104,77 @@ public struct OpenlayerClient: Sendable {
         }
     }
 
+    /// Ground truth (or any column) for the rows published under `inferenceId`:
+    /// `PUT /inference-pipelines/{id}/rows?inferenceId=…` with `{"row", "config"}`.
+    public func updateRow(pipelineId: String, inferenceId: String, row: JSONObject, config: JSONObject) async throws(OpenlayerError) {
+        var body = Array(#"{"row":"#.utf8)
+        JSONWriter.append(.object(row), to: &body)
+        body += Array(#","config":"#.utf8)
+        JSONWriter.append(.object(config), to: &body)
+        body.append(UInt8(ascii: "}"))
+        let path = "/inference-pipelines/\(pipelineId)/rows"
+        _ = try await perform(.PUT, path, query: [("inferenceId", inferenceId)], body: body)
+    }
+
+    // MARK: Bulk data and reference datasets
+
+    /// `POST /storage/presigned-url?objectName=…`: where to upload a file.
+    public func presignedURL(objectName: String) async throws(OpenlayerError) -> PresignedURL {
+        let (_, body) = try await perform(.POST, "/storage/presigned-url", query: [("objectName", objectName)], body: nil)
+        return try decode(body, call: "POST /storage/presigned-url")
+    }
+
+    /// Uploads to a presigned URL the way the official SDK does for each kind of storage.
+    /// The URL carries its own authorization: no API key is sent there.
+    public func upload(_ source: UploadSource, to presigned: PresignedURL, objectName: String, storage: StorageKind) async throws(OpenlayerError) {
+        let call = "upload of \(objectName)"
+        var request = HTTPClientRequest(url: presigned.url)
+        switch storage {
+        case .s3, .local:
+            let fields = storage == .s3 ? (presigned.fields ?? [:]).sorted { $0.key < $1.key } : []
+            let multipart = MultipartUpload(fields: fields, fileName: objectName, contentType: source.contentType)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: multipart.contentType)
+            request.body = .stream(multipart.body(around: source), length: .known(multipart.length(fileLength: source.length)))
+        case .gcs, .azure:
+            request.method = .PUT
+            request.headers.add(name: "Content-Type", value: source.contentType)
+            if storage == .azure { request.headers.add(name: "x-ms-blob-type", value: "BlockBlob") }
+            request.body = .stream(source.chunks(), length: .known(source.length))
+        }
+        let response: HTTPClientResponse
+        let answer: [UInt8]
+        do {
+            response = try await httpClient.execute(request, timeout: .hours(3), logger: logger)
+            var buffer = try await response.body.collect(upTo: 1024 * 1024)
+            answer = buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch {
+            throw OpenlayerError(kind: .transport, call: call, message: Self.describe(error))
+        }
+        guard (200..<300).contains(response.status.code) else {
+            throw OpenlayerError(
+                kind: .status(Int(response.status.code)), call: call,
+                message: Self.serverMessage(answer, status: response.status), retryHeaders: Self.retryHeaders(response))
+        }
+    }
+
+    /// `POST /inference-pipelines/{id}/data`: publishes an uploaded Arrow file, or merges it
+    /// into rows already published (`performDataMerge`, for ground truths).
+    public func publishStoredData(pipelineId: String, storageUri: String, performDataMerge: Bool, config: JSONObject) async throws(OpenlayerError) {
+        let body = JSONObject([
+            .init(key: "storageUri", value: .string(storageUri)),
+            .init(key: "performDataMerge", value: .bool(performDataMerge)),
+            .init(key: "config", value: .object(config)),
+        ])
+        _ = try await perform(.POST, "/inference-pipelines/\(pipelineId)/data", query: [], body: JSONWriter.encode(.object(body)))
+    }
+
+    /// `PUT /inference-pipelines/{id}` with `referenceDatasetUri`.
+    public func setReferenceDataset(pipelineId: String, storageUri: String) async throws(OpenlayerError) {
+        let body = JSONObject([.init(key: "referenceDatasetUri", value: .string(storageUri))])
+        _ = try await perform(.PUT, "/inference-pipelines/\(pipelineId)", query: [], body: JSONWriter.encode(.object(body)))
+    }
+
     // MARK: Plumbing
 
     private func send<Response: Decodable>(
@@ -157,15 +228,19 @@ public struct OpenlayerClient: Sendable {
             throw OpenlayerError(kind: .transport, call: call, message: Self.describe(error))
         }
         guard (200..<300).contains(response.status.code) else {
-            var retryHeaders: [String: String] = [:]
-            for name in ["retry-after-ms", "retry-after", "x-should-retry"] {
-                if let value = response.headers.first(name: name) { retryHeaders[name] = value }
-            }
             throw OpenlayerError(
                 kind: .status(Int(response.status.code)), call: call,
-                message: Self.serverMessage(answer, status: response.status), retryHeaders: retryHeaders)
+                message: Self.serverMessage(answer, status: response.status), retryHeaders: Self.retryHeaders(response))
         }
         return (response.status, answer)
+    }
+
+    static func retryHeaders(_ response: HTTPClientResponse) -> [String: String] {
+        var headers: [String: String] = [:]
+        for name in ["retry-after-ms", "retry-after", "x-should-retry"] {
+            if let value = response.headers.first(name: name) { headers[name] = value }
+        }
+        return headers
     }
 
     /// The server's own words: `error` or `message` of a JSON body, else the body's start.

@@ -54,7 +54,8 @@ struct DataFaultMiddleware: RouterMiddleware {
         var request = request
         let body = try? await JSONRequestBody.parse(&request, context: context)
         let entry = DataRequestRecord(
-            pipelineId: context.parameters.get("pipelineId") ?? "", receivedAt: receivedAt, body: body, status: status
+            kind: DataRequestKind(dataRequest: request), pipelineId: context.parameters.get("pipelineId") ?? "",
+            receivedAt: receivedAt, body: body, status: status
         )
         try await store.record(entry, rows: [])
     }

@@ -48,7 +48,7 @@ struct DataStreamRoutes: Sendable {
         }
 
         let logged = DataRequestRecord(
-            id: requestId, pipelineId: pipelineId, receivedAt: receivedAt, body: try? parsed.get(),
+            id: requestId, kind: .dataStream, pipelineId: pipelineId, receivedAt: receivedAt, body: try? parsed.get(),
             status: Int(outcome.errorStatus?.code ?? HTTPResponse.Status.ok.code)
         )
         try await store.record(logged, rows: (try? outcome.get()) ?? [])
@@ -69,12 +69,7 @@ struct DataStreamRoutes: Sendable {
         guard case .array(let rows) = rowsValue else { throw .badRequest("'rows' must be an array of objects.") }
         guard !rows.isEmpty else { throw .badRequest("'rows' must hold at least one row.") }
 
-        let idColumn: String?
-        switch config["inferenceIdColumnName"] {
-        case nil, .null?: idColumn = nil
-        case .string(let name)?: idColumn = name
-        default: throw .badRequest("'config.inferenceIdColumnName' must be a string.")
-        }
+        let idColumn = try DataConfigFields.inferenceIdColumn(config)
 
         var records: [StreamedRowRecord] = []
         records.reserveCapacity(rows.count)
@@ -82,23 +77,10 @@ struct DataStreamRoutes: Sendable {
             guard let row = object(value) else { throw .badRequest("rows[\(index)] must be an object.") }
             records.append(
                 StreamedRowRecord(
-                    sequence: nil, pipelineId: pipelineId,
-                    inferenceId: idColumn.flatMap { row[$0] }.flatMap(inferenceIdText),
-                    rowJSON: String(decoding: JSONWriter.encode(value), as: UTF8.self),
-                    requestId: requestId, receivedAt: receivedAt
+                    row: row, idColumn: idColumn, pipelineId: pipelineId, requestId: requestId, receivedAt: receivedAt
                 ))
         }
         return records
-    }
-
-    /// A string id as is; any other value as its JSON text (`42`, `4.5`, `true`), so that an id
-    /// column of integers can still be looked up; `null` means no id.
-    private static func inferenceIdText(_ value: JSONValue) -> String? {
-        switch value {
-        case .null: return nil
-        case .string(let text): return text
-        default: return String(decoding: JSONWriter.encode(value), as: UTF8.self)
-        }
     }
 
     private static func object(_ value: JSONValue) -> JSONObject? {

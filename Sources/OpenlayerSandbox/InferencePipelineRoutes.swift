@@ -12,8 +12,14 @@ import Foundation
 /// A pipeline name is unique within its project (409 otherwise, as for projects). `description`
 /// must be present on create, though it may be null: the SDK marks it `Required[Optional[str]]`,
 /// i.e. required by the real API's schema, and a client that omits it should learn so here.
+///
+/// A `referenceDatasetUri` from the sandbox's own storage is unpacked on update (see
+/// `ReferenceDatasetUnpacker`) before the pipeline changes: a tarball the real backend would fail
+/// on later is a 400 here, and one that names no uploaded object too (not a 404, which would
+/// read as an unknown pipeline). Other URIs are kept as given, unchecked.
 struct InferencePipelineRoutes: Sendable {
     let store: SandboxStore
+    let files: StorageDirectory
 
     func register(on group: RouterGroup<SandboxRequestContext>) {
         group.get("projects/:projectId/inference-pipelines", use: list)
@@ -78,13 +84,37 @@ struct InferencePipelineRoutes: Sendable {
         let description = try body["description"].map { try Self.nullableString($0, field: "description") }
         let uri = try body["referenceDatasetUri"].map { try Self.nullableString($0, field: "referenceDatasetUri") }
         let now = Timestamp.nowMilliseconds()
-        let (pipeline, rowCount) = try await store.updatePipeline(id: id) { pipeline in
-            if let name { pipeline.name = name }
-            if let description { pipeline.description = description }
-            if let uri { pipeline.referenceDatasetUri = uri }
-            pipeline.dateUpdated = now
+        var dataset: ReferenceDatasetRecord?
+        if case .some(.some(let newURI)) = uri {
+            dataset = try await referenceDataset(uri: newURI, pipelineId: id, now: now)
         }
-        return JSONResponse.make(pipeline.json(rowCount: rowCount))
+        do {
+            let (pipeline, rowCount) = try await store.updatePipeline(id: id, referenceDataset: dataset) { pipeline in
+                if let name { pipeline.name = name }
+                if let description { pipeline.description = description }
+                if let uri { pipeline.referenceDatasetUri = uri }
+                pipeline.dateUpdated = now
+            }
+            return JSONResponse.make(pipeline.json(rowCount: rowCount))
+        } catch {
+            if let dataset { files.removeQuietly(absolute: files.absolute(dataset.folder)) }
+            throw error
+        }
+    }
+
+    /// The reference dataset a URI of the sandbox's storage holds, unpacked; `nil` for another URI.
+    private func referenceDataset(uri: String, pipelineId: String, now: Int64) async throws -> ReferenceDatasetRecord? {
+        guard StorageURI.isSandboxURI(uri) else { return nil }
+        guard try await store.pipelineExists(id: pipelineId) else {
+            throw SandboxError.notFound("Inference pipeline '\(pipelineId)' not found.")
+        }
+        guard let object = try await store.uploadedObject(uri: uri), let path = object.path, files.exists(path) else {
+            throw SandboxError.badRequest("'referenceDatasetUri' names no uploaded object: '\(uri)'.")
+        }
+        let unpacker = ReferenceDatasetUnpacker(files: files)
+        return try await BlockingIO.run {
+            try unpacker.unpack(objectPath: path, uri: uri, pipelineId: pipelineId, receivedAt: now)
+        }
     }
 
     private static func nullableString(_ value: JSONValue, field: String) throws -> String? {

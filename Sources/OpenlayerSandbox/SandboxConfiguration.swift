@@ -1,5 +1,5 @@
-/// What a sandbox server needs to start: where to listen, which key to accept and where to
-/// keep its data.
+/// What a sandbox server needs to start: where to listen, which key to accept, where to keep
+/// its data and which object storage to imitate.
 ///
 /// The defaults match what a developer expects from a local stand-in for
 /// `https://api.openlayer.com/v1`: loopback only (the sandbox has no TLS and a single key, so it
@@ -19,15 +19,24 @@ public struct SandboxConfiguration: Sendable {
     /// The faults injected from the start (none by default); `PUT /v1/sandbox/faults` changes
     /// them later. They must pass `SandboxFaults.validate()`.
     public var faults: SandboxFaults
+    /// The object storage imitated by presigned URLs and uploads; S3 by default, as in the SDK.
+    public var storage: StorageKind
+    /// Where uploaded objects and unpacked reference datasets are kept (created if missing), or
+    /// `nil` for a new directory under the system's temporary directory, which the library
+    /// leaves behind (the `openlayer-sandbox` executable removes the one it made on exit). Keep
+    /// it with `databasePath` across restarts: the database names files in it.
+    public var storageDirectory: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, apiKey: String, databasePath: String? = nil,
-        faults: SandboxFaults = SandboxFaults()
+        faults: SandboxFaults = SandboxFaults(), storage: StorageKind = .s3, storageDirectory: String? = nil
     ) {
         self.host = host
         self.port = port
         self.apiKey = apiKey
         self.databasePath = databasePath
         self.faults = faults
+        self.storage = storage
+        self.storageDirectory = storageDirectory
     }
 }

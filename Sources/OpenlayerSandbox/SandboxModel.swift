@@ -1,7 +1,8 @@
 import GRDB
 
-// The sandbox's data model: four tables, their records and the migrations that create them.
-// Kept in one file so the whole schema reads at a glance.
+// The sandbox's data model: seven tables, their records and the migrations that create them.
+// Kept in one file so the whole schema reads at a glance (migration `v2` is in
+// `SandboxSchema+V2.swift`).
 //
 // Times are integer milliseconds since the Unix epoch (see `Timestamp`). Identifiers are
 // lowercase UUID strings, the form Openlayer's ids take.
@@ -58,24 +59,102 @@ struct StreamedRowRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     }
 }
 
-/// One call to a data route, answered successfully or not, faults injected included: what tests
-/// of retries and back-off read to see how often and when a client called.
+/// One call to a data route or to the upload endpoint, answered successfully or not, faults
+/// injected included: what tests of retries and back-off read to see how often and when a client
+/// called.
 struct DataRequestRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "dataRequest"
 
     /// Arrival order (AUTOINCREMENT).
     var sequence: Int64?
     var id: String
-    /// The pipeline id from the path, kept even when no such pipeline exists (the 404 is logged).
-    var pipelineId: String
+    /// Which route was called; see `DataRequestKind`.
+    var kind: DataRequestKind
+    /// The pipeline id from the path, kept even when no such pipeline exists (the 404 is logged);
+    /// `nil` for uploads, which belong to no pipeline.
+    var pipelineId: String?
     var receivedAt: Int64
-    /// How many elements `rows` held, whether or not they were stored.
+    /// How many rows the call carried, whether or not they were stored: the length of `rows`
+    /// (data-stream), the rows of the Arrow file (data; 0 when it could not be read), 1 (rows-update).
     var rowCount: Int
     /// The HTTP status the sandbox answered, or 0 when it closed the connection instead of
     /// answering (an injected `dropNext` fault).
     var status: Int
     /// The request's `config` as compact JSON, or `nil` when it had none.
     var configJSON: String?
+    /// The object uploaded (upload) or read (data).
+    var storageUri: String?
+    /// The size of an upload's file, once received.
+    var byteCount: Int64?
+    /// For merges (data with `performDataMerge`, rows-update): how many of the rows sent found
+    /// stored rows with their inference id, and how many found none (kept as pending ground truths).
+    var mergedCount: Int?
+    var unmatchedCount: Int?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        sequence = inserted.rowID
+    }
+}
+
+/// An object of the sandbox's storage, from the presigned URL that announced it: `uploadedAt`,
+/// `byteCount` and `path` stay `nil` until the upload arrives.
+struct StorageObjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "storageObject"
+
+    /// The upload id, the last component of the presigned URL.
+    var id: String
+    /// The `objectName` asked for.
+    var objectName: String
+    /// `sandbox://<id>/<objectName>`, what clients send back to name the object.
+    var storageUri: String
+    /// The storage kind the URL was presigned for; the upload must follow its protocol.
+    var storage: StorageKind
+    /// For S3: the form fields handed out, as a compact JSON object, that the upload must repeat.
+    var fieldsJSON: String?
+    var presignedAt: Int64
+    var uploadedAt: Int64?
+    var byteCount: Int64?
+    /// The file, relative to the storage directory.
+    var path: String?
+}
+
+/// A ground truth that found no stored row with its inference id (from `PUT …/rows` or a merge
+/// through `POST …/data`). Kept, never applied later, so that a test can see what it sent to no avail.
+struct PendingGroundTruthRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "pendingGroundTruth"
+
+    var sequence: Int64?
+    var pipelineId: String
+    /// `nil` when the row carried no inference id at all.
+    var inferenceId: String?
+    /// The row sent, as compact JSON with types and key order kept.
+    var rowJSON: String
+    /// The `DataRequestRecord.id` of the call that sent it.
+    var requestId: String
+    var receivedAt: Int64
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        sequence = inserted.rowID
+    }
+}
+
+/// A reference dataset unpacked from an uploaded tarball when a pipeline was given its URI.
+struct ReferenceDatasetRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "referenceDataset"
+
+    var sequence: Int64?
+    var pipelineId: String
+    /// The `referenceDatasetUri` the pipeline was given.
+    var uri: String
+    /// The extracted `dataset.csv`, relative to the storage directory.
+    var csvPath: String
+    /// `dataset_config.yaml`, as uploaded.
+    var configYAML: String
+    /// CSV records after the header.
+    var rowCount: Int
+    /// The CSV header, as a compact JSON array of strings.
+    var columnsJSON: String
+    var receivedAt: Int64
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         sequence = inserted.rowID
@@ -132,6 +211,7 @@ enum SandboxSchema {
                 table.column("configJSON", .text)
             }
         }
+        migrator.registerMigration("v2", migrate: migrateToV2)
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import Hummingbird
 
 /// The sandbox's storage: every query the routes need, each in one GRDB transaction.
 ///
@@ -6,7 +7,8 @@ import GRDB
 /// inside the same write transaction that inserts, and answered as `SandboxError`s: writes are
 /// serialized by GRDB, so a check-then-insert there cannot race with another request.
 final class SandboxStore: Sendable {
-    private let writer: any DatabaseWriter
+    /// Internal, not private, for the extensions that hold the queries of each feature.
+    let writer: any DatabaseWriter
 
     /// Opens the store: a `DatabasePool` in WAL mode for a file (readers, such as a test polling
     /// `/rows`, never wait for a data-stream write), or a private in-memory `DatabaseQueue`.
@@ -91,10 +93,11 @@ final class SandboxStore: Sendable {
         }
     }
 
-    /// Applies `change` to a pipeline and saves it: 404 when unknown, 409 when renamed to a
-    /// name another pipeline of the project has.
+    /// Applies `change` to a pipeline and saves it, with the reference dataset unpacked for it if
+    /// any: 404 when unknown, 409 when renamed to a name another pipeline of the project has.
     func updatePipeline(
-        id: String, change: @escaping @Sendable (inout PipelineRecord) -> Void
+        id: String, referenceDataset: ReferenceDatasetRecord? = nil,
+        change: @escaping @Sendable (inout PipelineRecord) -> Void
     ) async throws -> (PipelineRecord, rowCount: Int) {
         try await writer.write { db in
             guard var pipeline = try PipelineRecord.fetchOne(db, key: id) else {
@@ -106,6 +109,9 @@ final class SandboxStore: Sendable {
                 try Self.checkNameFree(db, pipeline.name, projectId: pipeline.projectId, except: id)
             }
             try pipeline.update(db)
+            if var referenceDataset {
+                try referenceDataset.insert(db)
+            }
             return (pipeline, try Self.rowCount(db, pipelineId: id))
         }
     }
@@ -124,7 +130,7 @@ final class SandboxStore: Sendable {
 
     // MARK: Streamed data
 
-    /// Logs a data-stream call and stores its rows in one transaction, so the log never shows
+    /// Logs a data request and stores its rows in one transaction, so the log never shows
     /// a successful call whose rows are missing. Rows mark the pipeline as having received data.
     func record(_ request: DataRequestRecord, rows: [StreamedRowRecord]) async throws {
         try await writer.write { db in
@@ -133,10 +139,32 @@ final class SandboxStore: Sendable {
             for var row in rows {
                 try row.insert(db)
             }
-            if !rows.isEmpty, var pipeline = try PipelineRecord.fetchOne(db, key: request.pipelineId) {
-                pipeline.dateLastSampleReceived = request.receivedAt
-                try pipeline.update(db)
+            if !rows.isEmpty {
+                try Self.markSampleReceived(db, pipelineId: request.pipelineId, at: request.receivedAt)
             }
+        }
+    }
+
+    static func markSampleReceived(_ db: Database, pipelineId: String?, at time: Int64) throws {
+        if let pipelineId, var pipeline = try PipelineRecord.fetchOne(db, key: pipelineId) {
+            pipeline.dateLastSampleReceived = time
+            try pipeline.update(db)
+        }
+    }
+
+    /// Runs a logged request's handler, which records `entry` itself on success (with what it
+    /// stored, in one transaction); on failure, records `entry` as the handler left it, with the
+    /// status of the error answered (500 for an unexpected one), and rethrows.
+    func loggingFailure<Value>(
+        of entry: DataRequestRecord, _ handle: (inout DataRequestRecord) async throws -> Value
+    ) async throws -> Value {
+        var entry = entry
+        do {
+            return try await handle(&entry)
+        } catch {
+            entry.status = Int((error as? any HTTPResponseError)?.status.code ?? 500)
+            try await record(entry, rows: [])
+            throw error
         }
     }
 
@@ -164,7 +192,7 @@ final class SandboxStore: Sendable {
         try StreamedRowRecord.filter(Column("pipelineId") == pipelineId).fetchCount(db)
     }
 
-    /// The data-stream calls, optionally of one pipeline, in arrival order.
+    /// The logged calls (data routes and uploads), optionally of one pipeline, in arrival order.
     func dataRequests(pipelineId: String?) async throws -> [DataRequestRecord] {
         try await writer.read { db in
             var request = DataRequestRecord.all()

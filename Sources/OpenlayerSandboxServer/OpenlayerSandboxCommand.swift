@@ -14,23 +14,32 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
         commandName: "openlayer-sandbox",
         abstract: "Run a local Openlayer-compatible API server for demos and tests.",
         discussion: """
-            Serves the subset of https://api.openlayer.com/v1 that openlayer-drop uses (projects, \
-            inference pipelines, data-stream) and stores what it receives in SQLite, plus \
-            sandbox-only routes to read it back: GET /v1/inference-pipelines/{id}/rows and \
-            GET /v1/sandbox/requests. Once listening it prints one line to stdout:
+            Serves the subset of https://api.openlayer.com/v1 that openlayer-drop and the Openlayer \
+            SDK use (projects, inference pipelines, data-stream, batch uploads through \
+            POST /v1/storage/presigned-url and POST /v1/inference-pipelines/{id}/data, ground \
+            truths through PUT /v1/inference-pipelines/{id}/rows, reference datasets) and stores \
+            what it receives in SQLite, plus sandbox-only routes to read it back: \
+            GET /v1/inference-pipelines/{id}/rows, GET /v1/sandbox/requests, \
+            GET /v1/sandbox/ground-truths and GET /v1/sandbox/reference-datasets.
+
+            The sandbox is its own object storage: presigned URLs point to it, and uploads must \
+            follow the protocol of the --storage kind (s3: multipart POST, presigned fields first \
+            and 'file' last; local: multipart POST with just 'file'; gcs: PUT; azure: PUT with \
+            x-ms-blob-type: BlockBlob). Once listening it prints one line to stdout:
               openlayer-sandbox listening on http://HOST:PORT/v1
             It stops on SIGINT or SIGTERM.
 
             Faults for testing a client's retries: the fault options below set them at start-up; \
             GET, PUT and DELETE /v1/sandbox/faults read, replace and clear them while running \
             (PUT body: failNext, status, retryAfter, retryAfterMs, shouldRetry, message, \
-            latencyMs, dropNext, unauthorized; all optional). Data requests are the data-stream \
-            calls.
+            latencyMs, dropNext, unauthorized; all optional). Data requests are the data-stream, \
+            data and row-update calls.
 
             Examples:
               openlayer-sandbox --api-key dev-key --port 0
               OPENLAYER_API_KEY=dev-key openlayer-sandbox --database sandbox.sqlite
               openlayer-sandbox --api-key dev-key --fail-next 2 --retry-after 2
+              openlayer-sandbox --api-key dev-key --storage gcs --storage-dir ./uploads
             """
     )
 
@@ -45,6 +54,21 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
         help: ArgumentHelp("A SQLite file to keep data in (default: in memory, lost on exit).", valueName: "path")
     )
     var databasePath: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The object storage to imitate for uploads: s3, gcs, azure or local.", valueName: "kind"
+        )
+    )
+    var storage = StorageKind.s3.rawValue
+
+    @Option(
+        name: .customLong("storage-dir"),
+        help: ArgumentHelp(
+            "A directory to keep uploaded files in (default: a temporary one, removed on exit).", valueName: "path"
+        )
+    )
+    var storageDirectory: String?
 
     @Option(
         help: ArgumentHelp(
@@ -76,6 +100,9 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535.")
         }
+        guard StorageKind(rawValue: storage) != nil else {
+            throw ValidationError("--storage must be one of: s3, gcs, azure, local.")
+        }
         guard resolvedAPIKey != nil else {
             throw ValidationError("No API key: pass --api-key KEY or set OPENLAYER_API_KEY.")
         }
@@ -92,9 +119,20 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let apiKey = resolvedAPIKey else { throw ExitCode.validationFailure }
+        guard let apiKey = resolvedAPIKey, let storage = StorageKind(rawValue: storage) else {
+            throw ExitCode.validationFailure
+        }
+        // A storage directory of our own making is ours to remove; one given is the user's.
+        let files =
+            storageDirectory
+            ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("openlayer-sandbox-files-\(UUID().uuidString.lowercased())").path
+        defer {
+            if storageDirectory == nil { try? FileManager.default.removeItem(atPath: files) }
+        }
         let configuration = SandboxConfiguration(
-            host: host, port: port, apiKey: apiKey, databasePath: databasePath, faults: faults
+            host: host, port: port, apiKey: apiKey, databasePath: databasePath, faults: faults, storage: storage,
+            storageDirectory: files
         )
         let host = self.host
         let app = try await makeSandboxApplication(configuration) { port in

@@ -38,7 +38,7 @@ enum Fixtures {
                 await collector.add(batch)
                 return answer(batch)
             },
-            record: { journaled.add($0) })
+            record: { batch, _ in journaled.add(batch) })
         return (outcome, await collector.batches, journaled.batches)
     }
 

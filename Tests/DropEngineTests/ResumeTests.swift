@@ -52,7 +52,7 @@ struct ResumeTests {
         defer { rejects.discard() }
         _ = try? await FilePublisher(plan: Fixtures.fraudPlan, settings: settings).publish(
             survey, defaultTimestamp: 0, prior: [], rejects: rejects,
-            deliver: { _ in sent.next() <= 2 ? .acknowledged : .abandoned }, record: { journaled.add($0) })
+            deliver: { _ in sent.next() <= 2 ? .acknowledged : .abandoned }, record: { batch, _ in journaled.add(batch) })
         return journaled.batches
     }
 
@@ -72,7 +72,7 @@ struct ResumeTests {
         let outcome = try await FilePublisher(plan: Fixtures.fraudPlan, settings: settings).publish(
             survey, defaultTimestamp: 0, prior: [], rejects: rejects,
             deliver: { _ in sent.next() == 2 ? .refused("POST /data-stream answered 400: bad row") : .acknowledged },
-            record: { journaled.add($0) })
+            record: { batch, _ in journaled.add(batch) })
         #expect(try rejects.close())
         #expect(outcome.rowsInvalid == 1)
         #expect(outcome.rowsRefused == 2)
@@ -112,7 +112,7 @@ struct ResumeTests {
         let survey = try FileSurvey.survey(path: path, format: .jsonl, plan: Fixtures.fraudPlan)
         let rejects = RejectedRowsWriter(claimedPath: path, format: .jsonl, header: nil)
         _ = try await FilePublisher(plan: Fixtures.fraudPlan, settings: PublishSettings()).publish(
-            survey, defaultTimestamp: 0, prior: [], rejects: rejects, deliver: { _ in .acknowledged }, record: { _ in })
+            survey, defaultTimestamp: 0, prior: [], rejects: rejects, deliver: { _ in .acknowledged }, record: { _, _ in })
         #expect(try rejects.close())
         let moved = try #require(try RejectedRowsWriter.deliver(claimedPath: path, format: .jsonl, into: directory.path + "/r", fileName: "a.jsonl"))
         let text = try String(contentsOfFile: moved, encoding: .utf8)

@@ -14,7 +14,7 @@ struct CrashRecoveryTests {
     func killNine() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.stop() }
-        let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["batchRows: 1000", "maxBatchesInFlight: \(Self.maxBatchesInFlight)"])
+        let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["mode: stream", "batchRows: 1000", "maxBatchesInFlight: \(Self.maxBatchesInFlight)"])
         defer { workspace.remove() }
         try await workspace.startWatcher()
         try workspace.dropByRename("big.csv", DeliveryTests.csv(rows: Self.rowCount))

@@ -75,6 +75,7 @@ final class DropWorkspace: @unchecked Sendable {
     }
 
     /// Drops a file the recommended way: written under a temporary name, then renamed.
+    /// `name` may hold a subfolder: `ground-truths/labels.csv`.
     func dropByRename(_ name: String, _ contents: String, modified: Date? = nil) throws {
         let temporary = inbox + "/" + name + ".tmp"
         try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary))
@@ -117,6 +118,13 @@ final class DropWorkspace: @unchecked Sendable {
 
     func files(in directory: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    /// Files waiting in the pipeline's inbox folders (predictions, ground truths, reference).
+    var waitingFiles: [String] {
+        [inbox, inbox + "/ground-truths", inbox + "/reference"].flatMap { folder in
+            files(in: folder).filter { !["ground-truths", "reference"].contains($0) || folder != inbox }
+        }
     }
 
     func remove() {

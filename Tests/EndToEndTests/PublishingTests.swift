@@ -97,7 +97,7 @@ struct PublishingTests {
         #expect(String(decoding: archivedBytes, as: UTF8.self) == Self.predictionsCSV)
         #expect(csvReceipt["sha256"] == .string(Self.sha256sum(archived)))
         #expect(csvReceipt["bytes"] == .integer(Int64(archivedBytes.count)))
-        #expect(workspace.files(in: workspace.inbox).isEmpty)
+        #expect(workspace.waitingFiles.isEmpty)
         #expect(!workspace.log.contains(sandbox.apiKey))
     }
 
@@ -125,7 +125,7 @@ struct PublishingTests {
         // The dropped bytes are kept untouched.
         #expect(try String(contentsOfFile: workspace.rejected + "/no-merchant.csv", encoding: .utf8).hasPrefix("amount,hour"))
         #expect(try await sandbox.dataRequests().isEmpty)
-        #expect(workspace.files(in: workspace.inbox).isEmpty)
+        #expect(workspace.waitingFiles.isEmpty)
     }
 
     @Test("Files dropped while the watcher was stopped are processed when it starts")
@@ -143,7 +143,7 @@ struct PublishingTests {
             Issue.record("no receipt for early-1.csv"); return
         }
         #expect(try await sandbox.rows(pipelineId: pipelineId).count == 8)
-        #expect(workspace.files(in: workspace.inbox).isEmpty)
+        #expect(workspace.waitingFiles.isEmpty)
     }
 
     static func bytes(hex value: JSONValue?) -> [UInt8]? {

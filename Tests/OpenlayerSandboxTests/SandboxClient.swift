@@ -8,6 +8,8 @@ struct SandboxClient: Sendable {
     let client: TestClient
     /// The sandbox's port, for clients other than `client` (see `AsyncHTTPClient+Sandbox`).
     let port: Int
+    /// Where the sandbox keeps uploaded files, for tests that check what reached the disk.
+    let storageDirectory: String
 
     struct Reply: Sendable {
         var status: HTTPResponse.Status

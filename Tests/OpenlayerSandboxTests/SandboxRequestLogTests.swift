@@ -1,7 +1,7 @@
 import DropFormats
 import Testing
 
-/// The request log that tests of retry timing read: every data-stream call, in order.
+/// The request log that tests of retry timing read: every data request, in order.
 @Suite struct SandboxRequestLogTests {
     @Test func dataRequestsAreLoggedWithRowCountStatusAndTime() async throws {
         try await SandboxHarness.withSandbox { client in
@@ -20,6 +20,7 @@ import Testing
             let items = try #require(try reply.json.at("items")?.array)
             try #require(items.count == 2)
             #expect(items.map { $0.at("pipelineId") } == [.string(id), .string(id)])
+            #expect(items.map { $0.at("kind") } == [.string("data-stream"), .string("data-stream")])
             #expect(items.map { $0.at("rowCount") } == [.integer(3), .integer(1)])
             #expect(items.map { $0.at("status") } == [.integer(200), .integer(400)])
             #expect(items[0].at("config")?.at("inferenceIdColumnName") == .string("id"))

@@ -9,13 +9,14 @@ public struct Archivist: Sendable {
         self.directories = directories
     }
 
-    /// Moves a published file to `archive/<pipeline>/YYYY/MM/DD/` (UTC) and writes
-    /// `<name>.receipt.json` beside it. Returns the archived path.
-    public func archive(_ path: String, pipeline: String, at date: Date, receipt: (String) -> Receipt) throws -> (String, Receipt) {
+    /// Moves a published file to `archive/<folder>/YYYY/MM/DD/` (UTC) and writes
+    /// `<name>.receipt.json` beside it. `folder` is the pipeline, or `<pipeline>/<kind folder>`.
+    /// Returns the archived path.
+    public func archive(_ path: String, pipeline folderName: String, at date: Date, receipt: (String) -> Receipt) throws -> (String, Receipt) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        let folder = String(format: "%@/%@/%04d/%02d/%02d", directories.archive, pipeline, parts.year!, parts.month!, parts.day!)
+        let folder = String(format: "%@/%@/%04d/%02d/%02d", directories.archive, folderName, parts.year!, parts.month!, parts.day!)
         let name = URL(fileURLWithPath: path).lastPathComponent
         let archived = try NoOverwriteMove.move(path, into: folder, name: name)
         let finalReceipt = receipt(archived)

@@ -32,6 +32,15 @@ public struct Receipt: Sendable, Codable, Equatable {
 
     /// `published`, or `duplicate` (nothing sent: see `duplicateOf`).
     public var status: String
+    /// `predictions`, `groundTruths` or `reference`.
+    public var kind: String
+    /// `stream` or `bulk`.
+    public var mode: String?
+    /// Where a bulk file or a reference dataset was uploaded.
+    public var storageUri: String?
+    /// Ground truths for inference ids this service never published (they may come from
+    /// elsewhere, so they are sent all the same).
+    public var unknownInferenceIds: Int?
     public var file: String
     public var pipeline: String
     public var project: String

@@ -81,6 +81,18 @@ public enum ConfigLoader {
         }
         if let timestampDefault = raw?.timestampDefault { settings.timestampDefault = timestampDefault }
         if let duplicates = raw?.duplicates { settings.duplicates = duplicates }
+        if let mode = raw?.mode { settings.mode = mode }
+        if let mode = raw?.groundTruthMode { settings.groundTruthMode = mode }
+        if let storage = raw?.storage { settings.storage = storage }
+        for (value, key) in [(raw?.bulkRowThreshold, "bulkRowThreshold"), (raw?.groundTruthBulkRowThreshold, "groundTruthBulkRowThreshold"), (raw?.groundTruthConcurrency, "groundTruthConcurrency")] {
+            guard let value else { continue }
+            guard value > 0 else { throw ConfigError(file: file, keyPath: keyPath + "." + key, message: "expected a positive number, found \(value)") }
+            switch key {
+            case "bulkRowThreshold": settings.bulkRowThreshold = value
+            case "groundTruthBulkRowThreshold": settings.groundTruthBulkRowThreshold = value
+            default: settings.groundTruthConcurrency = value
+            }
+        }
         return settings
     }
 
@@ -159,6 +171,12 @@ public enum ConfigLoader {
             }
             if last == "timestampDefault" {
                 return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.TimestampDefault.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if last == "mode" || last == "groundTruthMode" {
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if last == "storage" {
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(StorageKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if last == "duplicates" {
                 return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", "))")

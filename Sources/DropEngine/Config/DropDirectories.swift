@@ -22,6 +22,7 @@ public struct DropDirectories: Sendable, Equatable {
 
     public func inbox(of pipeline: String) -> String { inbox + "/" + pipeline }
     /// Where a pipeline's file sits while it is in work, out of reach of writers that reuse its name.
-    public func processing(of pipeline: String) -> String { state + "/processing/" + pipeline }
+    public func processing(of pipeline: String) -> String { processing + "/" + pipeline }
+    public var processing: String { state + "/processing" }
     public var journal: String { state + "/journal.sqlite" }
 }

@@ -1,3 +1,5 @@
+import OpenlayerAPI
+
 /// How rows of a pipeline are cut into requests, what fills a missing timestamp, and how
 /// much of a file may be set aside. Set under `defaults:` and overridable per pipeline.
 public struct PublishSettings: Sendable, Equatable {
@@ -17,6 +19,16 @@ public struct PublishSettings: Sendable, Equatable {
         case publish
     }
 
+    /// How rows reach Openlayer.
+    public enum Mode: String, Sendable, Codable, CaseIterable {
+        /// Requests of JSON rows (`data-stream` for predictions, one `PUT rows` per ground truth).
+        case stream
+        /// One Arrow file through presigned storage, then `POST /data`.
+        case bulk
+        /// `bulk` for files above the row threshold, `stream` below.
+        case auto
+    }
+
     /// At most this many rows in one request.
     public var batchRows: Int = 1000
     /// At most this many bytes of JSON body in one request.
@@ -28,6 +40,25 @@ public struct PublishSettings: Sendable, Equatable {
     /// the invalid rows are set aside and the rest is published.
     public var maxInvalidRowFraction: Double = 0.1
     public var duplicates: DuplicatePolicy = .skip
+    /// Predictions: how they are published, and from how many rows `auto` goes bulk.
+    public var mode: Mode = .auto
+    public var bulkRowThreshold = 100_000
+    /// Ground truths: how they are published, and from how many rows `auto` goes bulk.
+    public var groundTruthMode: Mode = .auto
+    public var groundTruthBulkRowThreshold = 1000
+    /// Ground-truth row updates on the wire at once.
+    public var groundTruthConcurrency = 8
+    /// Where presigned URLs point; decides the upload's form. The SDK's default is `s3`.
+    public var storage: StorageKind = .s3
+
+    /// Whether a file of `rows` rows of `kind` goes in bulk.
+    public func isBulk(_ kind: FileKind, rows: Int) -> Bool {
+        switch kind {
+        case .predictions: mode == .bulk || (mode == .auto && rows > bulkRowThreshold)
+        case .groundTruths: groundTruthMode == .bulk || (groundTruthMode == .auto && rows > groundTruthBulkRowThreshold)
+        case .reference: true
+        }
+    }
 
     public init() {}
 }

@@ -18,6 +18,12 @@ struct RawConfig: Decodable {
         var timestampDefault: PublishSettings.TimestampDefault?
         var maxInvalidRowFraction: Double?
         var duplicates: PublishSettings.DuplicatePolicy?
+        var mode: PublishSettings.Mode?
+        var bulkRowThreshold: Int?
+        var groundTruthMode: PublishSettings.Mode?
+        var groundTruthBulkRowThreshold: Int?
+        var groundTruthConcurrency: Int?
+        var storage: StorageKind?
     }
 
     struct Service: Decodable {

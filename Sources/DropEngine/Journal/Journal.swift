@@ -57,16 +57,31 @@ public final class Journal: Sendable {
             }
             try db.create(index: "batch_by_file", on: "batch", columns: ["fileId"])
         }
+        migrator.registerMigration("v2: kinds, bulk, inference ids") { db in
+            try db.alter(table: "file") { table in
+                table.add(column: "kind", .text).notNull().defaults(to: FileKind.predictions.rawValue)
+                table.add(column: "mode", .text)
+                table.add(column: "storageUri", .text)
+            }
+            // The inference ids this service sent, so that a ground truth for an id it never
+            // published can be pointed out (ids may come from elsewhere: a warning, no more).
+            try db.create(table: "inferenceId") { table in
+                table.column("pipeline", .text).notNull()
+                table.column("id", .text).notNull()
+                table.column("fileId", .integer).notNull().references("file", onDelete: .cascade)
+            }
+            try db.create(index: "inferenceId_by_id", on: "inferenceId", columns: ["pipeline", "id"])
+        }
         return migrator
     }
 
     // MARK: Files
 
     /// Records a file just claimed from the inbox.
-    public func claim(pipeline: String, name: String, claimedPath: String, size: Int64, at date: Date) throws -> JournalFile {
+    public func claim(pipeline: String, kind: FileKind, name: String, claimedPath: String, size: Int64, at date: Date) throws -> JournalFile {
         try database.write { db in
             var file = JournalFile(
-                pipeline: pipeline, name: name, claimedPath: claimedPath, state: .queued, size: size,
+                pipeline: pipeline, kind: kind, name: name, claimedPath: claimedPath, state: .queued, size: size,
                 claimedAt: Self.timestamp(date))
             try file.insert(db)
             return file
@@ -85,10 +100,10 @@ public final class Journal: Sendable {
     }
 
     /// The first file of the pipeline that was published with this content, if any.
-    public func publishedFile(pipeline: String, sha256: String, excluding id: Int64?) throws -> JournalFile? {
+    public func publishedFile(pipeline: String, kind: FileKind, sha256: String, excluding id: Int64?) throws -> JournalFile? {
         try database.read { db in
             try JournalFile
-                .filter(Column("pipeline") == pipeline && Column("sha256") == sha256)
+                .filter(Column("pipeline") == pipeline && Column("sha256") == sha256 && Column("kind") == kind.rawValue)
                 .filter([FileState.published, .archived].map(\.rawValue).contains(Column("state")))
                 .filter(Column("id") != id)
                 .order(Column("id"))
@@ -106,8 +121,36 @@ public final class Journal: Sendable {
 
     // MARK: Batches
 
-    public func record(_ batch: JournalBatch) throws {
-        try database.write { db in try batch.insert(db) }
+    /// Records a batch's outcome, and with an acknowledgement the inference ids it carried,
+    /// in one transaction.
+    public func record(_ batch: JournalBatch, inferenceIds: [String] = [], pipeline: String = "") throws {
+        try database.write { db in
+            try batch.insert(db)
+            if batch.outcome == .acknowledged { try Self.insert(inferenceIds, pipeline: pipeline, fileId: batch.fileId, db) }
+        }
+    }
+
+    /// Records inference ids sent in bulk (before the upload is acknowledged: the file's state
+    /// says whether they were published).
+    public func recordInferenceIds(_ ids: [String], pipeline: String, fileId: Int64) throws {
+        try database.write { db in try Self.insert(ids, pipeline: pipeline, fileId: fileId, db) }
+    }
+
+    private static func insert(_ ids: [String], pipeline: String, fileId: Int64, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO inferenceId (pipeline, id, fileId) VALUES (?, ?, ?)")
+        for id in ids { try statement.execute(arguments: [pipeline, id, fileId]) }
+    }
+
+    /// Of `ids`, those never sent to the pipeline by a file that got published.
+    public func unknownInferenceIds(_ ids: [String], pipeline: String) throws -> [String] {
+        try database.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT 1 FROM inferenceId JOIN file ON file.id = inferenceId.fileId
+                WHERE inferenceId.pipeline = ? AND inferenceId.id = ? AND file.state IN ('published', 'archived')
+                LIMIT 1
+                """)
+            return try ids.filter { try Int.fetchOne(statement, arguments: [pipeline, $0]) == nil }
+        }
     }
 
     public func batches(fileId: Int64) throws -> [JournalBatch] {

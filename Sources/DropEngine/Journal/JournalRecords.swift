@@ -2,6 +2,8 @@ import GRDB
 
 /// Where a file is in its life. Only moves forward: queued → publishing → published →
 /// archived, or to rejected, or to duplicate.
+extension FileKind: DatabaseValueConvertible {}
+
 public enum FileState: String, Sendable, Codable, DatabaseValueConvertible {
     /// Claimed from the inbox, not yet checked.
     case queued
@@ -22,6 +24,7 @@ public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, Mutabl
 
     public var id: Int64?
     public var pipeline: String
+    public var kind: FileKind
     /// The name it was dropped under.
     public var name: String
     /// Where it sits while in work (`state/processing/<pipeline>/…`).
@@ -45,6 +48,10 @@ public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, Mutabl
     public var duplicateOf: Int64?
     /// Why the file was rejected, or the last error that held it up.
     public var note: String?
+    /// `stream` or `bulk`, decided once when publishing starts.
+    public var mode: String?
+    /// Where a bulk file or reference dataset was uploaded.
+    public var storageUri: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -1,14 +1,14 @@
 import OpenlayerAPI
 import ServiceLifecycle
 
-/// Sends one batch until the server settles its fate: acknowledged, or refused for good.
-/// Transient failures are waited out (see `RetryPolicy`); they never drop a batch.
+/// Carries out one call until the server settles its fate: acknowledged, or refused for good.
+/// Transient failures are waited out (see `RetryPolicy`); they never drop anything.
 struct BatchDelivery: Sendable {
     enum Outcome: Sendable, Equatable {
         case acknowledged
         /// A 4xx other than 401/403: the server's message, for the rejected rows.
         case refused(String)
-        /// Shutdown came first. The batch is not acknowledged and is sent again later.
+        /// Shutdown came first. Nothing is acknowledged; it is done again later.
         case abandoned
     }
 
@@ -17,11 +17,17 @@ struct BatchDelivery: Sendable {
     let send: @Sendable (DataStreamBatch) async throws(OpenlayerError) -> Void
 
     func deliver(_ batch: DataStreamBatch) async -> Outcome {
+        let send = self.send
+        return await attempt { () throws(OpenlayerError) in try await send(batch) }
+    }
+
+    /// Runs `operation` until it succeeds, is refused, or shutdown comes.
+    func attempt(_ operation: @Sendable () async throws(OpenlayerError) -> Void) async -> Outcome {
         var attempt = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let failure: OpenlayerError
             do {
-                try await send(batch)
+                try await operation()
                 await health.succeeded()
                 return .acknowledged
             } catch {
@@ -40,7 +46,7 @@ struct BatchDelivery: Sendable {
                 await health.failed(.paused(reason: failure.description), retryIn: delay)
             }
             attempt += 1
-            // A shutdown cuts the wait short: the batch is left for the next start.
+            // A shutdown cuts the wait short: the work is left for the next start.
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             } catch {

@@ -43,16 +43,19 @@ public struct FilePublisher: Sendable {
         var firstOrdinal: Int
         var lastOrdinal: Int
         var records: [SourceRecord]
+        /// The inference ids it carries, journaled with its acknowledgement.
+        var ids: [String]
     }
 
     /// - Parameters:
     ///   - prior: the journal's batches of this file from earlier passes.
     ///   - deliver: sends one batch until its fate is settled.
-    ///   - record: writes an outcome to the journal; called before the next row is read.
+    ///   - record: writes an outcome and, when acknowledged, the inference ids it carried to
+    ///     the journal; called before the next row is read.
     func publish(
         _ survey: FileSurvey, defaultTimestamp: Int64, prior: [JournalBatch], rejects: RejectedRowsWriter,
         deliver: @escaping @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome,
-        record: @escaping (JournalBatch) throws -> Void
+        record: @escaping (JournalBatch, [String]) throws -> Void
     ) async throws -> Outcome {
         var run = PublishRun(
             plan: plan, settings: settings, survey: survey, defaultTimestamp: defaultTimestamp,
@@ -108,10 +111,11 @@ private struct PublishRun {
     let acknowledged: [JournalBatch]
     let refused: [JournalBatch]
     let rejects: RejectedRowsWriter
-    let record: (JournalBatch) throws -> Void
+    let record: (JournalBatch, [String]) throws -> Void
     var outcome = FilePublisher.Outcome()
     var interruption: FilePublisher.Interruption?
     private var records: [SourceRecord] = []
+    private var ids: [String] = []
     private var firstOrdinal = 0
     private var lastOrdinal = 0
     private var issues: [RowIssue] = []
@@ -119,7 +123,7 @@ private struct PublishRun {
 
     init(
         plan: ColumnPlan, settings: PublishSettings, survey: FileSurvey, defaultTimestamp: Int64,
-        prior: [JournalBatch], rejects: RejectedRowsWriter, record: @escaping (JournalBatch) throws -> Void
+        prior: [JournalBatch], rejects: RejectedRowsWriter, record: @escaping (JournalBatch, [String]) throws -> Void
     ) {
         self.plan = plan
         self.settings = settings
@@ -154,24 +158,30 @@ private struct PublishRun {
             try rejects.append(source, reason: earlier.message ?? "refused by Openlayer")
             return finishBatch()
         }
-        filler.fill(&row, ordinal: ordinal)
+        if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
+        if let sent = plan.sentColumns { row = row.projected(on: sent) }
         encoded.removeAll(keepingCapacity: true)
         JSONWriter.append(.object(row), to: &encoded)
         var full: FilePublisher.PendingBatch?
         if let closed = batcher.add(encodedRow: encoded) {
-            full = FilePublisher.PendingBatch(batch: closed, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records)
+            full = FilePublisher.PendingBatch(batch: closed, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, ids: ids)
             records.removeAll(keepingCapacity: true)
+            ids.removeAll(keepingCapacity: true)
         }
         if records.isEmpty { firstOrdinal = ordinal }
         records.append(source)
+        if case .string(let id)? = row[plan.inferenceIdColumn] { ids.append(id) }
         lastOrdinal = ordinal
         return full
     }
 
     mutating func finishBatch() -> FilePublisher.PendingBatch? {
         guard let batch = batcher.finish() else { return nil }
-        defer { records = [] }
-        return FilePublisher.PendingBatch(batch: batch, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records)
+        defer {
+            records = []
+            ids = []
+        }
+        return FilePublisher.PendingBatch(batch: batch, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, ids: ids)
     }
 
     /// Records what became of a batch, before anything else is read.
@@ -181,14 +191,14 @@ private struct PublishRun {
         case .acknowledged:
             try record(JournalBatch(
                 fileId: 0, firstOrdinal: pending.firstOrdinal, lastOrdinal: pending.lastOrdinal,
-                rows: pending.batch.rowCount, outcome: .acknowledged, message: nil, at: at))
+                rows: pending.batch.rowCount, outcome: .acknowledged, message: nil, at: at), pending.ids)
             outcome.rowsAcknowledged += pending.batch.rowCount
             outcome.batchesAcknowledged += 1
         case .refused(let message):
             let reason = "refused by Openlayer: \(message)"
             try record(JournalBatch(
                 fileId: 0, firstOrdinal: pending.firstOrdinal, lastOrdinal: pending.lastOrdinal,
-                rows: pending.batch.rowCount, outcome: .refused, message: reason, at: at))
+                rows: pending.batch.rowCount, outcome: .refused, message: reason, at: at), [])
             for source in pending.records { try rejects.append(source, reason: reason) }
             outcome.rowsRefused += pending.batch.rowCount
         case .abandoned:

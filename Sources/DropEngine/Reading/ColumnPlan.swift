@@ -6,20 +6,34 @@ import OpenlayerAPI
 public struct ColumnPlan: Sendable {
     public let taskType: TaskType
     public let dataConfig: DataConfig
-    /// Columns every file must have: all the config names, except the ground truth (a
-    /// predictions file may come before its labels) and the id and timestamp (filled in).
+    public let purpose: FileKind
+    /// Columns every file must have. Predictions and references: all the config names, except
+    /// the ground truth (a predictions file may come before its labels) and the id and
+    /// timestamp (filled in). Ground truths: the inference id and the ground-truth column.
     public let required: [String]
     public let inferenceIdColumn: String
     public let timestampColumn: String
+    /// The ground-truth column, under the name the config gives it.
+    public let groundTruthColumn: String?
+    /// Only these columns are sent, in this order (ground truths); nil sends every column.
+    public let sentColumns: [String]?
+    /// Whether missing inference ids and timestamps are filled in (predictions only: a ground
+    /// truth without an id matches nothing, and a reference dataset is sent as it is).
+    public var fillsDefaults: Bool { purpose == .predictions }
+    /// Whether a row without an inference id is invalid (ground truths).
+    public var requiresInferenceId: Bool { purpose == .groundTruths }
     private let kinds: [String: ColumnKind]
 
-    public init(taskType: TaskType, dataConfig config: DataConfig) {
+    public init(taskType: TaskType, dataConfig config: DataConfig, purpose: FileKind = .predictions) {
         self.taskType = taskType
         self.dataConfig = config
+        self.purpose = purpose
         inferenceIdColumn = config.effectiveInferenceIdColumn
         timestampColumn = config.effectiveTimestampColumn
+        groundTruthColumn = config.groundTruthColumn
         let classCount = config.classNames?.count
         let isClassification = taskType == .tabularClassification || taskType == .textClassification
+        let outcomeKind: ColumnKind = isClassification ? .classIndex(classCount: classCount ?? 0) : .number
 
         var kinds: [String: ColumnKind] = [:]
         var required: [String] = []
@@ -28,6 +42,17 @@ public struct ColumnPlan: Sendable {
             kinds[column] = kind
             if isRequired, !required.contains(column) { required.append(column) }
         }
+        if purpose == .groundTruths {
+            name(inferenceIdColumn, .string)
+            name(config.labelColumnName, outcomeKind)
+            name(config.targetColumnName, .number)
+            name(config.groundTruthColumnName, .string)
+            sentColumns = [inferenceIdColumn] + (groundTruthColumn.map { [$0] } ?? [])
+            self.kinds = kinds
+            self.required = required
+            return
+        }
+        sentColumns = nil
         let categorical = Set(config.categoricalFeatureNames ?? [])
         for feature in config.featureNames ?? [] {
             name(feature, categorical.contains(feature) ? .string : .number)
@@ -41,7 +66,6 @@ public struct ColumnPlan: Sendable {
         name(config.numOfTokenColumnName, .number)
         name(config.sessionIdColumnName, .string)
         name(config.userIdColumnName, .string)
-        let outcomeKind: ColumnKind = isClassification ? .classIndex(classCount: classCount ?? 0) : .number
         name(config.predictionsColumnName, outcomeKind)
         name(config.predictionScoresColumnName, .scores(classCount: classCount))
         name(config.latencyColumnName, .number)
@@ -61,12 +85,27 @@ public struct ColumnPlan: Sendable {
     /// The `config` object sent with rows: the data config as written, naming only columns
     /// that exist in what is sent (the id and timestamp always do once defaults are filled).
     public func wireConfig(presentColumns: Set<String>) -> JSONObject {
+        if purpose == .groundTruths {
+            // What the SDK's update_batch_inferences sends: the id and the ground truth.
+            var config = JSONObject([.init(key: "inferenceIdColumnName", value: .string(inferenceIdColumn))])
+            for key in ["labelColumnName", "targetColumnName", "groundTruthColumnName"] {
+                if case .string(let column)? = DataConfig.wireObject(dataConfig)[key] { config[key] = .string(column) }
+            }
+            if let classes = dataConfig.classNames { config["classNames"] = .array(classes.map(JSONValue.string)) }
+            return config
+        }
         var config = DataConfig.wireObject(dataConfig)
         for key in ["labelColumnName", "targetColumnName", "groundTruthColumnName"] {
             if case .string(let column)? = config[key], !presentColumns.contains(column) { config[key] = nil }
         }
-        config["inferenceIdColumnName"] = .string(inferenceIdColumn)
-        config["timestampColumnName"] = .string(timestampColumn)
+        if fillsDefaults {
+            config["inferenceIdColumnName"] = .string(inferenceIdColumn)
+            config["timestampColumnName"] = .string(timestampColumn)
+        } else {
+            for key in ["inferenceIdColumnName", "timestampColumnName"] {
+                if case .string(let column)? = config[key], !presentColumns.contains(column) { config[key] = nil }
+            }
+        }
         if (taskType == .tabularClassification || taskType == .tabularRegression), config["categoricalFeatureNames"] == nil {
             // Openlayer's schema wants the three feature keys together; [] means "none categorical".
             config["categoricalFeatureNames"] = .array([])

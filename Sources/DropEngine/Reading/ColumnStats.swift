@@ -1,19 +1,40 @@
+import DropFormats
+
 /// What the survey learned about one column's values: enough to type it like pandas would.
 struct ColumnStats: Sendable {
     /// Every non-empty value parsed as an integer.
     var allIntegers = true
     /// Every non-empty value parsed as a number.
     var allNumbers = true
+    /// The JSON types seen in a JSONL column (not null), for the Arrow type of a column the
+    /// config does not name.
+    var jsonTypes: Set<JSONType> = []
+
+    enum JSONType: Sendable, Hashable {
+        case bool, integer, double, string, numberList, other
+    }
+
+    mutating func observe(json value: JSONValue) {
+        switch value {
+        case .null: return
+        case .bool: jsonTypes.insert(.bool)
+        case .integer: jsonTypes.insert(.integer)
+        case .double:
+            jsonTypes.insert(.double)
+            allIntegers = false
+        case .string: jsonTypes.insert(.string)
+        case .array(let items):
+            let numeric = items.allSatisfy { if case .integer = $0 { true } else if case .double = $0 { true } else { false } }
+            jsonTypes.insert(numeric ? .numberList : .other)
+        case .object: jsonTypes.insert(.other)
+        }
+    }
 
     mutating func observe(csvCell cell: String) {
         guard allNumbers, !CellParsing.isNull(cell) else { return }
         if CellParsing.integer(cell) != nil { return }
         allIntegers = false
         if CellParsing.double(cell) == nil { allNumbers = false }
-    }
-
-    mutating func observe(jsonDouble: Bool) {
-        if jsonDouble { allIntegers = false }
     }
 }
 

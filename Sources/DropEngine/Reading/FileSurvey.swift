@@ -83,7 +83,7 @@ public struct FileSurvey: Sendable {
             case .jsonl(_, let object):
                 for field in object.fields {
                     if seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
-                    if case .double = field.value { survey.stats[field.key, default: ColumnStats()].observe(jsonDouble: true) }
+                    survey.stats[field.key, default: ColumnStats()].observe(json: field.value)
                 }
             default:
                 break

@@ -21,6 +21,20 @@ struct RowTyper {
 
     /// The typed row, or nil with the reasons appended to `issues`.
     func type(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
+        guard let row = typeValues(record, issues: &issues) else { return nil }
+        if plan.requiresInferenceId {
+            guard case .string(let id)? = row[plan.inferenceIdColumn], !id.isEmpty else {
+                let index = columns.firstIndex(of: plan.inferenceIdColumn).map { $0 + 1 }
+                issues.append(RowIssue(
+                    line: record.line, column: index, columnName: plan.inferenceIdColumn, value: nil,
+                    expected: "an inference id: a ground truth is matched to its prediction by it"))
+                return nil
+            }
+        }
+        return row
+    }
+
+    private func typeValues(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
         switch record {
         case .malformed(let error, _):
             issues.append(RowIssue(line: error.line, column: error.position, columnName: nil, value: nil, expected: "a JSON object on one line (\(error.message))"))

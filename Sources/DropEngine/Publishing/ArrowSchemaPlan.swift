@@ -1,0 +1,58 @@
+import DropFormats
+
+/// The Arrow columns of a bulk upload: the columns that are sent, each typed as the stream
+/// path would type its JSON values, so both paths publish the same thing.
+struct ArrowSchemaPlan {
+    let fields: [ArrowField]
+
+    init(plan: ColumnPlan, survey: FileSurvey) {
+        var names: [String]
+        if let sent = plan.sentColumns {
+            names = sent
+        } else {
+            names = survey.columns
+            if plan.fillsDefaults {
+                for column in [plan.inferenceIdColumn, plan.timestampColumn] where !names.contains(column) { names.append(column) }
+            }
+        }
+        fields = names.map { name in
+            let stats = survey.stats[name] ?? ColumnStats()
+            return ArrowField(name: name, type: Self.type(of: plan.kind(of: name), stats: stats, format: survey.format))
+        }
+    }
+
+    static func type(of kind: ColumnKind, stats: ColumnStats, format: SourceFormat) -> ArrowType {
+        switch kind {
+        case .number: return stats.allIntegers ? .int64 : .double
+        case .classIndex, .timestamp: return .int64
+        case .string: return .utf8
+        case .scores: return .listOfDouble
+        case .inferred:
+            guard format == .jsonl else {
+                return stats.allNumbers ? (stats.allIntegers ? .int64 : .double) : .utf8
+            }
+            let types = stats.jsonTypes
+            if types.isEmpty { return .utf8 }
+            if types == [.integer] { return .int64 }
+            if types.isSubset(of: [.integer, .double]) { return .double }
+            if types == [.bool] { return .bool }
+            if types == [.numberList] { return .listOfDouble }
+            return .utf8
+        }
+    }
+
+    /// The row's values in schema order; a value the column's type cannot hold as such (an
+    /// object in a text column) is written as its JSON text.
+    func values(of row: JSONObject) -> [JSONValue] {
+        fields.map { field in
+            let value = row[field.name] ?? .null
+            switch (field.type, value) {
+            case (_, .null): return .null
+            case (.utf8, .string): return value
+            case (.utf8, _): return .string(String(decoding: JSONWriter.encode(value), as: UTF8.self))
+            case (.double, .integer(let number)): return .double(Double(number))
+            default: return value
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Crypto
+import DropFormats
+import Foundation
+import OpenlayerAPI
+
+/// Publishes a whole file as one Arrow IPC stream through presigned storage — Openlayer's
+/// batch path, as its SDK's `upload_batch_inferences` does it: predictions with
+/// `performDataMerge: false`, ground truths with `true`.
+///
+/// The Arrow file is written to the processing folder, streaming (one record batch of at most
+/// 16384 rows in memory). The file's rows are one journal range, acknowledged when
+/// `POST /data` answers 2xx; a crash before that journal entry sends the file again, with
+/// the same inference ids.
+struct BulkPublisher {
+    let plan: ColumnPlan
+    let settings: PublishSettings
+    let client: OpenlayerClient
+    let pipelineId: String
+    let delivery: BatchDelivery
+
+    struct Result {
+        var outcome: BatchDelivery.Outcome
+        var storageUri: String?
+        var rowsSent: Int
+    }
+
+    /// Writes `survey`'s valid rows to an Arrow file beside `claimedPath`, setting invalid ones
+    /// aside in `rejects`, and hands each inference id to `noteIds` in chunks.
+    func writeArrow(
+        _ survey: FileSurvey, defaultTimestamp: Int64, rejects: RejectedRowsWriter, noteIds: ([String]) throws -> Void
+    ) throws -> (path: String, rows: Int) {
+        let schema = ArrowSchemaPlan(plan: plan, survey: survey)
+        let arrowPath = URL(fileURLWithPath: survey.path).deletingLastPathComponent().path
+            + "/." + URL(fileURLWithPath: survey.path).lastPathComponent + ".arrow"
+        let writer = try ArrowStreamWriter(path: arrowPath, schema: schema.fields)
+        let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        let filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
+        var hasher = SHA256()
+        let reader = try SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
+        var issues: [RowIssue] = []
+        var ids: [String] = []
+        var ordinal = 0
+        var rows = 0
+        while let source = try reader.next() {
+            ordinal += 1
+            issues.removeAll(keepingCapacity: true)
+            guard var row = typer.type(source, issues: &issues) else {
+                try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
+                continue
+            }
+            if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
+            try writer.append(schema.values(of: row))
+            rows += 1
+            if case .string(let id)? = row[plan.inferenceIdColumn] { ids.append(id) }
+            if ids.count >= 1000 {
+                try noteIds(ids)
+                ids.removeAll(keepingCapacity: true)
+            }
+        }
+        try noteIds(ids)
+        _ = try writer.finish()
+        guard ordinal == survey.rowCount, Array(hasher.finalize()) == survey.sha256Bytes,
+            (try? FileStamp(path: survey.path))?.sameContent(as: survey.stamp) == true
+        else {
+            try? FileManager.default.removeItem(atPath: arrowPath)
+            throw FilePublisher.Interruption.fileChanged
+        }
+        return (arrowPath, rows)
+    }
+
+    /// Uploads the Arrow file and tells Openlayer about it, retrying as any request.
+    func send(arrowPath: String, merge: Bool, presentColumns: Set<String>) async -> (BatchDelivery.Outcome, String?) {
+        let objectName = "batch_data_\(Date().timeIntervalSince1970)_\(pipelineId).arrow"
+        let config = plan.wireConfig(presentColumns: presentColumns)
+        let source: UploadSource
+        do { source = try .file(arrowPath, contentType: "application/octet-stream") } catch {
+            return (.refused("cannot read \(arrowPath): \(error)"), nil)
+        }
+        let stored = StoredURI()
+        let outcome = await delivery.attempt { [client, pipelineId, storage = settings.storage] () throws(OpenlayerError) in
+            let presigned = try await client.presignedURL(objectName: objectName)
+            try await StorageUpload.upload(client: client, source: source, to: presigned, objectName: objectName, storage: storage)
+            try await client.publishStoredData(pipelineId: pipelineId, storageUri: presigned.storageUri, performDataMerge: merge, config: config)
+            stored.set(presigned.storageUri)
+        }
+        return (outcome, stored.value)
+    }
+}
+
+/// The upload step shared by bulk files and reference datasets.
+enum StorageUpload {
+    /// Uploads, treating any refusal by the storage as transient: a presigned URL expires, and
+    /// the next attempt asks for a new one. (A 403 there is the URL's signature, not the API key.)
+    static func upload(client: OpenlayerClient, source: UploadSource, to presigned: PresignedURL, objectName: String, storage: StorageKind) async throws(OpenlayerError) {
+        do {
+            try await client.upload(source, to: presigned, objectName: objectName, storage: storage)
+        } catch {
+            guard let status = error.statusCode, (400..<500).contains(status) else { throw error }
+            throw OpenlayerError(kind: .transport, call: error.call, message: "storage refused the upload (\(status)): \(error.message)")
+        }
+    }
+}
+
+/// The storage URI an attempt got, carried out of a `@Sendable` closure.
+final class StoredURI: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: String?
+    var value: String? { lock.withLock { stored } }
+    func set(_ uri: String) { lock.withLock { stored = uri } }
+}

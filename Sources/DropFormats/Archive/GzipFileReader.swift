@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CompressNIO
+import NIOCore
+
+/// The decompressed bytes of a gzip file, pulled 64 KiB at a time through CompressNIO's
+/// `.gzip` decompressor, so a multi-gigabyte upload costs two small buffers.
+///
+/// CompressNIO does not say when a gzip member has ended: zlib's `Z_STREAM_END` and an
+/// ordinary `Z_OK` both return without throwing. The end shows as a call that returns quietly
+/// yet consumed and produced nothing (zlib turns a no-progress `Z_OK` into `Z_BUF_ERROR`,
+/// which CompressNIO throws), or that left compressed input unread. Running out of file
+/// before that is a truncated archive; zlib itself checks the CRC-32 and length trailer.
+/// Members may follow one another (`cat a.gz b.gz` is valid gzip); anything else after the
+/// last one is rejected as damage.
+final class GzipFileReader {
+    static let chunkSize = 64 * 1024
+
+    let path: String
+    private let descriptor: Int32
+    private let decompressor: NIODecompressor
+    private var compressed: ByteBuffer
+    /// Decompressed bytes not yet taken by the caller.
+    private var plain: ByteBuffer
+    private var fileAtEnd = false
+    private var memberEnded = false
+    /// Set once the last member has ended and no file is left; nothing more will come.
+    private(set) var isAtEnd = false
+
+    init(path: String) throws {
+        var descriptor: Int32
+        repeat {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        } while descriptor < 0 && errno == EINTR
+        guard descriptor >= 0 else {
+            throw FileReadError(path: path, operation: "open", code: errno)
+        }
+        let decompressor = CompressionAlgorithm.gzip().decompressor
+        do {
+            try decompressor.startStream()
+        } catch {
+            close(descriptor)
+            throw ArchiveError(kind: .corrupt, path: path, message: "cannot start gunzip: \(error)")
+        }
+        self.path = path
+        self.descriptor = descriptor
+        self.decompressor = decompressor
+        let allocator = ByteBufferAllocator()
+        self.compressed = allocator.buffer(capacity: Self.chunkSize)
+        self.plain = allocator.buffer(capacity: Self.chunkSize)
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Shows `body` the next decompressed bytes, at most `maxCount` of them, and returns how
+    /// many it saw: 0 only at the end of the data.
+    func nextBytes(upTo maxCount: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        precondition(maxCount > 0)
+        if plain.readableBytes == 0, try !refill() { return 0 }
+        let count = min(maxCount, plain.readableBytes)
+        try plain.withUnsafeReadableBytes { bytes in
+            try body(UnsafeRawBufferPointer(rebasing: bytes[..<count]))
+        }
+        plain.moveReaderIndex(forwardBy: count)
+        return count
+    }
+
+    /// Exactly `count` bytes; nil if the data ended before the first of them, fewer than
+    /// `count` if it ended in between (the caller decides whether that is damage).
+    func nextBytes(exactly count: Int) throws -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        while bytes.count < count {
+            let received = try nextBytes(upTo: count - bytes.count) { bytes.append(contentsOf: $0) }
+            if received == 0 { return bytes.isEmpty ? nil : bytes }
+        }
+        return bytes
+    }
+
+    /// Skips `count` bytes; returns false if the data ended first.
+    func skip(_ count: Int64) throws -> Bool {
+        var left = count
+        while left > 0 {
+            let skipped = try nextBytes(upTo: Int(min(left, Int64(Self.chunkSize)))) { _ in }
+            if skipped == 0 { return false }
+            left -= Int64(skipped)
+        }
+        return true
+    }
+
+    /// Reads to the end of the last member, so zlib checks the CRC-32 of every byte even when
+    /// the caller needs nothing past the tar end blocks.
+    func drain() throws {
+        while try skip(Int64(Self.chunkSize)) {}
+    }
+
+    /// Decompresses until `plain` holds at least one new byte (true) or the data has ended
+    /// (false). Only called once `plain` is empty.
+    private func refill() throws -> Bool {
+        plain.clear()
+        while !isAtEnd {
+            if memberEnded {
+                if compressed.readableBytes == 0, try !readCompressed() {
+                    isAtEnd = true
+                    return false
+                }
+                try restart()
+            }
+            if compressed.readableBytes == 0, !fileAtEnd {
+                _ = try readCompressed()
+            }
+            let readerBefore = compressed.readerIndex
+            let writerBefore = plain.writerIndex
+            do {
+                try decompressor.streamInflate(from: &compressed, to: &plain)
+                let progressed = compressed.readerIndex != readerBefore || plain.writerIndex != writerBefore
+                if !progressed || compressed.readableBytes > 0 { memberEnded = true }
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                // `plain` is full: hand it over.
+            } catch let error as CompressNIOError where error == .inputBufferOverflow {
+                if fileAtEnd {
+                    throw ArchiveError(kind: .corrupt, path: path, message: "the gzip data ends early; the archive is truncated")
+                }
+            } catch {
+                throw ArchiveError(kind: .corrupt, path: path, message: "not gzip data, or damaged (\(error))")
+            }
+            if plain.readableBytes > 0 { return true }
+        }
+        return false
+    }
+
+    /// Starts on the gzip member that follows the one that ended.
+    private func restart() throws {
+        do {
+            try decompressor.resetStream()
+        } catch {
+            throw ArchiveError(kind: .corrupt, path: path, message: "cannot restart gunzip: \(error)")
+        }
+        memberEnded = false
+    }
+
+    /// Reads the next chunk of the file into `compressed`; false at the end of the file.
+    private func readCompressed() throws -> Bool {
+        if fileAtEnd { return false }
+        compressed.clear()
+        var received = 0
+        compressed.reserveCapacity(minimumWritableBytes: Self.chunkSize)
+        try compressed.withUnsafeMutableWritableBytes { space in
+            repeat {
+                received = read(descriptor, space.baseAddress!, min(space.count, Self.chunkSize))
+            } while received < 0 && errno == EINTR
+            if received < 0 {
+                throw FileReadError(path: path, operation: "read", code: errno)
+            }
+        }
+        if received == 0 {
+            fileAtEnd = true
+            return false
+        }
+        compressed.moveWriterIndex(forwardBy: received)
+        return true
+    }
+}

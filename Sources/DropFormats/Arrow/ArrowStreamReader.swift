@@ -1,0 +1,45 @@
+/// Reads an Arrow IPC stream, one record batch at a time, back into rows of `JSONValue`s: the
+/// local sandbox server reads what it receives with this, as Openlayer reads it with pyarrow.
+///
+/// It reads the types `ArrowType` names — from our writer or from pyarrow — and throws a clear
+/// `ArrowError` for anything else: a bad marker, a truncated message, an out-of-range offset
+/// (`.malformed`), or another type, compression, dictionaries (`.unsupported`). Values come
+/// back as the writer's input would: int64 → `.integer`, double → `.double` (an integer written
+/// to a double column reads back as a double), utf8 → `.string`, bool → `.bool`,
+/// list<double> → `.array` of `.double` (a null item, which pyarrow can write, → `.null`).
+public final class ArrowStreamReader {
+    public let schema: [ArrowField]
+    private let messages: ArrowMessageReader
+
+    /// Opens the file and reads its schema message. Open and read failures throw
+    /// `FileReadError`, as for the other readers of this module.
+    public init(path: String) throws {
+        let messages = try ArrowMessageReader(path: path)
+        switch try messages.next() {
+        case .schema(let fields) where fields.isEmpty:
+            throw messages.unsupported("the schema has no columns")
+        case .schema(let fields):
+            self.schema = fields
+        case .recordBatch:
+            throw messages.malformed("the stream starts with a record batch instead of a schema")
+        case nil:
+            throw messages.malformed("the stream ends before its schema message")
+        }
+        self.messages = messages
+    }
+
+    /// The rows of the next record batch (`[]` for an empty batch), nil at the end of the stream.
+    public func nextBatch() throws -> [[JSONValue]]? {
+        switch try messages.next() {
+        case nil:
+            return nil
+        case .schema:
+            throw messages.malformed("a second schema message")
+        case .recordBatch(let header):
+            let schema = schema
+            return try messages.withBody { (body) throws(ArrowDecodingProblem) in
+                try ArrowBatchDecoder.rows(of: header, schema: schema, body: body)
+            }
+        }
+    }
+}
