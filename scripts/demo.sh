@@ -36,9 +36,19 @@ for sample in samples/fraud-2026-11-26.csv samples/fraud-stream-2026-11-26.jsonl
   echo "==> dropped $name"
 done
 
-# Two receipts in the archive and one report in rejected/ (files settle for 2 s first).
 for _ in $(seq 600); do
   [ "$(find "$demo/archive" -name '*.receipt.json' | wc -l)" -ge 2 ] && [ -e "$demo/rejected/fraud/fraud-missing-merchant.csv.rejection.txt" ] && break
+  sleep 0.1
+done
+
+# Then the labels of the streamed predictions, and a reference dataset.
+for sample in ground-truths/fraud-labels-2026-11-26.csv reference/fraud-training-sample.csv; do
+  cp "samples/$sample" "$demo/inbox/fraud/$sample.tmp"
+  mv "$demo/inbox/fraud/$sample.tmp" "$demo/inbox/fraud/$sample"
+  echo "==> dropped $sample"
+done
+for _ in $(seq 600); do
+  [ "$(find "$demo/archive" -name '*.receipt.json' | wc -l)" -ge 4 ] && break
   sleep 0.1
 done
 
@@ -62,6 +72,10 @@ echo "==> what the sandbox stored for pipeline $pipeline (first 3 rows):"
 api "/inference-pipelines/$pipeline/rows?perPage=3" | python3 -m json.tool | sed 's/^/    /'
 echo
 echo "==> rows stored: $(api "/inference-pipelines/$pipeline/rows?perPage=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["_meta"]["totalItems"])')"
+echo "==> a row with its ground truth:"
+api "/inference-pipelines/$pipeline/rows?inferenceId=txn-2026-11-26-0001" | python3 -m json.tool | sed 's/^/    /'
+echo "==> the reference dataset recorded on the pipeline:"
+api "/sandbox/reference-datasets?pipelineId=$pipeline" | python3 -c 'import json,sys; [print("   ", d["uri"], d["rows"], "rows, columns", ",".join(d["columns"])) for d in json.load(sys.stdin)["items"]]' 
 if [ "${KEEP_RUNNING:-0}" = 1 ]; then
   echo "==> still running: sandbox pid $sandbox, watcher pid $watcher; drop more files into demo/inbox/fraud/"
 fi

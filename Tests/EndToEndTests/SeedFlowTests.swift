@@ -109,11 +109,11 @@ struct SeedFlowTests {
         }
     }
 
-    @Test("Ground truths by row and in bulk land on the stored rows; an unknown id is a warning")
+    @Test("After predictions in bulk, ground truths by row and in bulk land on the stored rows; an unknown id is a warning")
     func groundTruths() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.stop() }
-        let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["groundTruthBulkRowThreshold: 3", "maxInvalidRowFraction: 0.5"])
+        let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["mode: bulk", "groundTruthBulkRowThreshold: 3", "maxInvalidRowFraction: 0.5"])
         defer { workspace.remove() }
         try await workspace.startWatcher()
         try workspace.dropByRename("predictions.csv", Self.predictions)
@@ -136,7 +136,8 @@ struct SeedFlowTests {
         guard case .string(let pipelineId)? = workspace.receipts()["predictions.csv"]?["inferencePipelineId"] else { return }
         let requests = try await sandbox.dataRequests(pipelineId: pipelineId)
         #expect(requests.filter { $0["kind"] == .string("rows-update") }.count == 3)
-        #expect(requests.filter { $0["kind"] == .string("data") }.count == 1)
+        // One bulk upload of the predictions, one of the second ground-truth file.
+        #expect(requests.filter { $0["kind"] == .string("data") }.count == 2)
         let rows = try await sandbox.rows(pipelineId: pipelineId)
         var labels: [String: JSONValue] = [:]
         for row in rows { if case .string(let id)? = row["inference_id"] { labels[id] = row["label"] ?? .null } }
