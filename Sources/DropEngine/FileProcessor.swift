@@ -155,11 +155,8 @@ public struct FileProcessor: Sendable {
             return try archiveDuplicate(&file, of: first, survey: survey, logger: logger)
         }
         var problems = survey.fileProblems
-        let fraction = survey.rowCount == 0 ? 0 : Double(survey.invalidRowCount) / Double(survey.rowCount)
-        if problems.isEmpty, fraction > settings.maxInvalidRowFraction {
-            problems.append(String(
-                format: "%d of %d rows (%.1f%%) are invalid, more than maxInvalidRowFraction (%g): the whole file is set aside untouched",
-                survey.invalidRowCount, survey.rowCount, fraction * 100, settings.maxInvalidRowFraction))
+        if problems.isEmpty, let threshold = survey.thresholdProblem(maxInvalidRowFraction: settings.maxInvalidRowFraction) {
+            problems.append(threshold)
         }
         guard problems.isEmpty else {
             var report = RejectionReport(survey: survey, fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()))

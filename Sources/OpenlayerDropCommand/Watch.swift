@@ -16,8 +16,7 @@ struct Watch: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .shortAndLong, help: "The YAML config file.")
-    var config: String
+    @OptionGroup var options: ConfigOption
 
     @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -30,15 +29,7 @@ struct Watch: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "openlayer-drop")
-        let dropConfig: DropConfig
-        do {
-            dropConfig = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            // Not a usage error: print the config's problem alone, with the exit status
-            // sysexits.h reserves for configuration errors.
-            FileHandle.standardError.write(Data("openlayer-drop: invalid config: \(error)\n".utf8))
-            throw ExitCode(78)
-        }
+        let dropConfig = try options.load(requireAPIKey: true)
         let service = DropService(config: dropConfig, logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

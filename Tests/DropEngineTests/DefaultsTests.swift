@@ -76,14 +76,14 @@ struct DefaultsTests {
         defer { directory.remove() }
         let path = try directory.write("a.csv", """
             inference_id,timestamp,amount,merchant,hour,prediction,scores
-            given-1,1700000000,1,fuel,1,0,"[1,0]"
+            given-1,1790000000,1,fuel,1,0,"[1,0]"
             ,,2,fuel,1,0,"[1,0]"
             """)
         let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan)
         let (_, batches, _) = try await Fixtures.publish(survey)
         let rows = try batches.flatMap(Fixtures.rows)
         #expect(rows[0]["inference_id"] == .string("given-1"))
-        #expect(rows[0]["timestamp"] == .integer(1_700_000_000))
+        #expect(rows[0]["timestamp"] == .integer(1_790_000_000))
         #expect(rows[1]["inference_id"] == .string(InferenceIdGenerator(fileDigest: survey.sha256Bytes).id(forRow: 2)))
         #expect(rows[1]["timestamp"] == .integer(survey.modificationTime))
         #expect(survey.rowsWithoutInferenceId == 1)

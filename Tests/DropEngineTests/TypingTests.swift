@@ -44,9 +44,9 @@ struct TypingTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = try directory.write("f.jsonl", """
-            {"amount": 10, "merchant": 7, "hour": 2, "prediction": 0, "scores": [1, 0], "inference_id": "a1", "timestamp": 1700000001, "extra": {"k": true}}
+            {"amount": 10, "merchant": 7, "hour": 2, "prediction": 0, "scores": [1, 0], "inference_id": "a1", "timestamp": 1790000001, "extra": {"k": true}}
 
-            {"amount": 1.5, "merchant": "fuel", "hour": 4, "prediction": 1.0, "scores": "[0.3, 0.7]", "inference_id": "a2", "timestamp": 1700000002.9}
+            {"amount": 1.5, "merchant": "fuel", "hour": 4, "prediction": 1.0, "scores": "[0.3, 0.7]", "inference_id": "a2", "timestamp": 1790000002.9}
             """)
         let survey = try FileSurvey.survey(path: path, format: .jsonl, plan: Fixtures.fraudPlan)
         #expect(survey.isPublishable, "\(survey.rowIssues) \(survey.fileProblems)")
@@ -61,7 +61,7 @@ struct TypingTests {
         #expect(rows[0]["scores"] == .array([.double(1), .double(0)]))
         #expect(rows[1]["scores"] == .array([.double(0.3), .double(0.7)]))
         #expect(rows[0]["extra"] == .object(JSONObject([.init(key: "k", value: .bool(true))])))
-        #expect(rows[1]["timestamp"] == .integer(1_700_000_002))
+        #expect(rows[1]["timestamp"] == .integer(1_790_000_002))
         #expect(rows[0]["inference_id"] == .string("a1"))
         #expect(survey.rowsWithoutInferenceId == 0)
         #expect(survey.rowsWithoutTimestamp == 0)

@@ -54,6 +54,25 @@ enum Pyarrow {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent(".venv/bin/python3").path
 
+    /// Whether the test Python also has pandas 3, whose DataFrames Openlayer's Python SDK turns
+    /// into Arrow. `scripts/test-deps.sh` installs only pyarrow and PyYAML, so the tests that
+    /// need pandas are skipped without it rather than failed.
+    static let hasPandas3: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: python) else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", "import sys, pandas; sys.exit(int(pandas.__version__.split('.')[0]) < 3)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return false
+        }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
     /// Runs `script` with `arguments` as `sys.argv[1...]`; returns its standard output. A
     /// missing venv fails the test: these checks are the point, not an optional extra.
     static func run(_ script: String, _ arguments: [String]) throws -> [UInt8] {

@@ -48,7 +48,7 @@ final class EventRecorder: Sendable {
 
     /// Waits until `condition` holds, at most `timeout`. Returns whether it held.
     func wait(
-        timeout: Duration = .seconds(5),
+        timeout: Duration = .seconds(15),
         until condition: (EventRecorder) -> Bool
     ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
@@ -60,12 +60,12 @@ final class EventRecorder: Sendable {
     }
 
     /// Waits until `path` has been reported, at most `timeout`.
-    func waitFor(_ path: String, timeout: Duration = .seconds(5)) async -> Bool {
+    func waitFor(_ path: String, timeout: Duration = .seconds(15)) async -> Bool {
         await wait(timeout: timeout) { $0.paths.contains(path) }
     }
 
     /// Cancels the consuming task and waits (at most `timeout`) for the iteration to end.
-    func cancel(timeout: Duration = .seconds(5)) async -> Bool {
+    func cancel(timeout: Duration = .seconds(15)) async -> Bool {
         task.cancel()
         return await wait(timeout: timeout) { $0.isFinished }
     }

@@ -44,8 +44,11 @@ struct RejectionReport {
         if !rowIssues.isEmpty {
             lines.append("")
             let shown = rowIssues.count < invalidRows || rowIssues.count >= FileSurvey.issueLimit
-                ? " (the first \(rowIssues.count) problems are listed)" : ""
-            lines.append("Problems in rows\(shown):")
+                ? " (grouped from the first \(rowIssues.count) problems)" : ""
+            lines.append("Problems in rows, by kind\(shown):")
+            lines += IssueSummary(rowIssues).lines(fileName: fileName)
+            lines.append("")
+            lines.append("Each problem, as file:line:column:")
             lines += rowIssues.map { "  \(fileName):\(Self.location($0)): \(Self.message($0))" }
         }
         lines.append("")
@@ -63,6 +66,7 @@ struct RejectionReport {
         if let name = issue.columnName { text += "column '\(name)': " }
         text += "expected \(issue.expected)"
         if let value = issue.value { text += ", found '\(value)'" }
+        if let hint = issue.hint { text += " — \(hint)" }
         return text
     }
 }

@@ -4,26 +4,33 @@ import Yams
 
 /// Reads the YAML config and the environment into a `DropConfig`, or says precisely what is wrong.
 public enum ConfigLoader {
-    /// - Parameter environment: the process environment; passed in so tests need not mutate it.
-    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> DropConfig {
+    /// - Parameters:
+    ///   - environment: the process environment; passed in so tests need not mutate it.
+    ///   - requireAPIKey: false for commands that never call the API (`validate`, `check-config`).
+    public static func load(path: String, environment: [String: String], requireAPIKey: Bool = true) throws(ConfigError) -> DropConfig {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ConfigError(file: path, keyPath: "", message: "cannot read the config file: \(error.localizedDescription)")
         }
         let configDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(yaml: text, file: path, relativeTo: configDirectory, environment: environment)
+        return try parse(yaml: text, file: path, relativeTo: configDirectory, environment: environment, requireAPIKey: requireAPIKey)
     }
 
     /// - Parameter base: the directory relative paths in the file are resolved against (the config's own).
     public static func parse(
-        yaml: String, file: String, relativeTo base: String, environment: [String: String]
+        yaml: String, file: String, relativeTo base: String, environment: [String: String], requireAPIKey: Bool = true
     ) throws(ConfigError) -> DropConfig {
         let raw: RawConfig
         do { raw = try YAMLDecoder().decode(RawConfig.self, from: yaml) } catch {
             throw describe(error, file: file)
         }
         let directories = try resolveDirectories(raw.directories, base: base, file: file)
-        let (apiKey, keySource) = try resolveAPIKey(raw.apiKeyFile, base: base, file: file, environment: environment)
+        let (apiKey, keySource): (APIKey, String)
+        do {
+            (apiKey, keySource) = try resolveAPIKey(raw.apiKeyFile, base: base, file: file, environment: environment)
+        } catch where !requireAPIKey {
+            (apiKey, keySource) = (APIKey(""), "nowhere (not needed here)")
+        }
         let baseURL = raw.baseURL ?? environment["OPENLAYER_BASE_URL"] ?? OpenlayerClient.defaultBaseURL
         guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ConfigError(file: file, keyPath: "baseURL", message: "expected an http(s) URL such as \(OpenlayerClient.defaultBaseURL), found '\(baseURL)'")

@@ -10,8 +10,11 @@ public struct RowIssue: Sendable, Equatable, Codable, CustomStringConvertible {
     public var value: String?
     /// What was expected instead.
     public var expected: String
+    /// How to fix it, when there is more to say than what was expected.
+    public var hint: String?
 
-    public init(line: Int, column: Int?, columnName: String?, value: String?, expected: String) {
+    public init(line: Int, column: Int?, columnName: String?, value: String?, expected: String, hint: String? = nil) {
+        self.hint = hint
         self.line = line
         self.column = column
         self.columnName = columnName
@@ -26,6 +29,7 @@ public struct RowIssue: Sendable, Equatable, Codable, CustomStringConvertible {
         if let columnName { text += " ('\(columnName)')" }
         text += ": expected \(expected)"
         if let value { text += ", found '\(value)'" }
+        if let hint { text += " (\(hint))" }
         return text
     }
 

@@ -1,4 +1,5 @@
 import DropFormats
+import Foundation
 
 /// Turns a record as read into the row that is sent: every value typed by its column's kind.
 struct RowTyper {
@@ -8,10 +9,14 @@ struct RowTyper {
     private let csvKinds: [ColumnKind]
     private let stats: [String: ColumnStats]
     private let csvStats: [ColumnStats]
+    /// UNIX seconds accepted for timestamps: Openlayer's two years either side of now.
+    private let timestampWindow: ClosedRange<Int64>
 
     /// - Parameter stats: what the survey learned of each column; empty while surveying,
     ///   which types every number as an integer-or-double without changing validity.
-    init(plan: ColumnPlan, columns: [String], stats: [String: ColumnStats]) {
+    init(plan: ColumnPlan, columns: [String], stats: [String: ColumnStats], now: Int64 = Int64(Date().timeIntervalSince1970)) {
+        let twoYears: Int64 = 2 * 366 * 86_400
+        timestampWindow = (now - twoYears)...(now + twoYears)
         self.plan = plan
         self.columns = columns
         self.stats = stats
@@ -22,6 +27,10 @@ struct RowTyper {
     /// The typed row, or nil with the reasons appended to `issues`.
     func type(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
         guard let row = typeValues(record, issues: &issues) else { return nil }
+        if plan.purpose != .groundTruths, case .integer(let seconds)? = row[plan.timestampColumn], !timestampWindow.contains(seconds) {
+            issues.append(timestampIssue(seconds, line: record.line))
+            return nil
+        }
         if plan.requiresInferenceId {
             guard case .string(let id)? = row[plan.inferenceIdColumn], !id.isEmpty else {
                 let index = columns.firstIndex(of: plan.inferenceIdColumn).map { $0 + 1 }
@@ -32,6 +41,14 @@ struct RowTyper {
             }
         }
         return row
+    }
+
+    private func timestampIssue(_ seconds: Int64, line: Int) -> RowIssue {
+        let looksLikeMilliseconds = timestampWindow.contains(seconds / 1000)
+        return RowIssue(
+            line: line, column: columns.firstIndex(of: plan.timestampColumn).map { $0 + 1 }, columnName: plan.timestampColumn,
+            value: String(seconds), expected: "a timestamp in UNIX seconds within two years of now",
+            hint: looksLikeMilliseconds ? "this looks like milliseconds: divide by 1000" : "UNIX seconds count from 1970-01-01 UTC")
     }
 
     private func typeValues(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
@@ -63,7 +80,7 @@ struct RowTyper {
                 row.append(JSONObject.Field(key: columns[index], value: value))
             case .failure(let expectation):
                 valid = false
-                issues.append(RowIssue(line: line, column: index + 1, columnName: columns[index], value: expectation.found, expected: expectation.expected))
+                issues.append(RowIssue(line: line, column: index + 1, columnName: columns[index], value: expectation.found, expected: expectation.expected, hint: expectation.hint))
             }
         }
         return valid ? JSONObject(row) : nil
@@ -80,7 +97,7 @@ struct RowTyper {
                 row.append(JSONObject.Field(key: field.key, value: value))
             case .failure(let expectation):
                 valid = false
-                issues.append(RowIssue(line: line, column: nil, columnName: field.key, value: expectation.found, expected: expectation.expected))
+                issues.append(RowIssue(line: line, column: nil, columnName: field.key, value: expectation.found, expected: expectation.expected, hint: expectation.hint))
             }
         }
         for column in plan.required where object[column] == nil {

@@ -10,7 +10,7 @@ enum ValueTyping {
         if CellParsing.isNull(cell) { return .success(.null) }
         switch kind {
         case .string:
-            return .success(.string(cell))
+            return text(cell)
         case .number:
             return number(fromText: cell, integral: integral)
         case .inferred:
@@ -33,8 +33,8 @@ enum ValueTyping {
         switch (kind, value) {
         case (.inferred, _):
             return .success(value)
-        case (.string, .string):
-            return .success(value)
+        case (.string, .string(let cell)):
+            return text(cell)
         case (.string, .integer(let number)):
             return .success(.string(String(number)))
         case (.string, .double(let number)):
@@ -64,6 +64,17 @@ enum ValueTyping {
     }
 
     // MARK: Kinds
+
+    /// Openlayer refuses text cells longer than this.
+    static let maximumTextLength = 50_000
+
+    private static func text(_ cell: String) -> Result<JSONValue, Expectation> {
+        // The byte count bounds the character count from above: most cells need no counting.
+        guard cell.utf8.count > maximumTextLength, cell.count > maximumTextLength else { return .success(.string(cell)) }
+        return .failure(Expectation(
+            kind: .string, found: cell, detail: "text of at most 50,000 characters, found \(cell.count)",
+            hint: "Openlayer refuses longer cells; shorten or drop the column"))
+    }
 
     private static func number(fromText cell: String, integral: Bool) -> Result<JSONValue, Expectation> {
         if let integer = CellParsing.integer(cell) {
@@ -115,6 +126,13 @@ enum ValueTyping {
         if let classCount, classCount > 0, numbers.count != classCount {
             return .failure(Expectation(kind: .scores(classCount: classCount), found: text))
         }
+        let sum = numbers.reduce(0.0) { total, value in if case .double(let number) = value { total + number } else { total } }
+        guard (0.9...1.1).contains(sum) else {
+            return .failure(Expectation(
+                kind: .scores(classCount: classCount), found: text,
+                detail: "class probabilities that sum to 1 (0.9 to 1.1), found a sum of \((sum * 1000).rounded() / 1000)",
+                hint: "scores are one probability per class, in the order of classNames"))
+        }
         return .success(.array(numbers))
     }
 }
@@ -123,9 +141,13 @@ enum ValueTyping {
 struct Expectation: Error, Equatable {
     var kind: ColumnKind
     var found: String
+    /// Says more precisely than the kind what was wrong (a sum, a length).
+    var detail: String?
+    var hint: String?
 
     var expected: String {
-        switch kind {
+        if let detail { return detail }
+        return switch kind {
         case .number, .inferred: "a number"
         case .string: "text"
         case .classIndex(let count) where count > 0: "a class index, an integer from 0 to \(count - 1) (classNames has \(count) entries)"

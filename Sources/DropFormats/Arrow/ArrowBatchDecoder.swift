@@ -9,7 +9,7 @@ struct ArrowBatchDecoder {
     private var nextBuffer = 0
 
     static func rows(
-        of header: ArrowRecordBatchHeader, schema: [ArrowField], body: UnsafeRawBufferPointer
+        of header: ArrowRecordBatchHeader, schema: [ArrowStoredField], body: UnsafeRawBufferPointer
     ) throws(ArrowDecodingProblem) -> [[JSONValue]] {
         // Every column type needs at least a bit per row, so this bounds the rows a small,
         // corrupt file can make us allocate.
@@ -33,56 +33,58 @@ struct ArrowBatchDecoder {
         self.header = header
     }
 
-    private mutating func column(_ field: ArrowField) throws(ArrowDecodingProblem) -> [JSONValue] {
+    /// One column's values, widened to what its `ArrowType` reports: narrower integers to
+    /// `.integer`, float32 to `.double`; 64-bit offsets address the same values as 32-bit ones.
+    private mutating func column(_ stored: ArrowStoredField) throws(ArrowDecodingProblem) -> [JSONValue] {
+        let name = stored.field.name
         let node = try takeNode()
         let count = node.length
         guard count == header.length else {
-            throw .malformed("column \"\(field.name)\" has \(count) values in a batch of \(header.length) rows")
+            throw .malformed("column \"\(name)\" has \(count) values in a batch of \(header.length) rows")
         }
-        let nulls = try validity(of: node, field: field.name)
+        let nulls = try validity(of: node, field: name)
         var values: [JSONValue] = []
         values.reserveCapacity(count)
-        switch field.type {
-        case .int64:
-            let data = try takeBuffer(holding: 8 * count, of: field.name)
+        switch stored.storage {
+        case .integer(let bytes, let signed):
+            let data = try takeBuffer(holding: bytes * count, of: name)
             for row in 0..<count {
-                let number = Int64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * row, as: Int64.self))
-                values.append(isNull(row, nulls) ? .null : .integer(number))
+                values.append(isNull(row, nulls) ? .null : .integer(Self.integer(at: row, bytes: bytes, signed: signed, in: data)))
             }
-        case .double:
-            let data = try takeBuffer(holding: 8 * count, of: field.name)
+        case .floatingPoint(let bytes):
+            let data = try takeBuffer(holding: bytes * count, of: name)
             for row in 0..<count {
-                values.append(isNull(row, nulls) ? .null : .double(Self.double(at: row, in: data)))
+                values.append(isNull(row, nulls) ? .null : .double(Self.floatingPoint(at: row, bytes: bytes, in: data)))
             }
         case .bool:
-            let data = try takeBuffer(holding: (count + 7) / 8, of: field.name)
+            let data = try takeBuffer(holding: (count + 7) / 8, of: name)
             for row in 0..<count {
                 values.append(isNull(row, nulls) ? .null : .bool(ArrowBitmap.bit(row, in: data)))
             }
-        case .utf8:
-            let offsets = try takeBuffer(holding: count == 0 ? 0 : 4 * (count + 1), of: field.name)
-            let data = try takeBuffer(holding: 0, of: field.name)
+        case .utf8(let offsetBytes):
+            let offsets = try takeBuffer(holding: count == 0 ? 0 : offsetBytes * (count + 1), of: name)
+            let data = try takeBuffer(holding: 0, of: name)
             for row in 0..<count {
-                let range = try Self.range(row, offsets: offsets, limit: data.count, field: field.name)
+                let range = try Self.range(row, offsets: offsets, offsetBytes: offsetBytes, limit: data.count, field: name)
                 if isNull(row, nulls) {
                     values.append(.null)
                 } else if let text = String(validating: UnsafeRawBufferPointer(rebasing: data[range]), as: UTF8.self) {
                     values.append(.string(text))
                 } else {
-                    throw .malformed("column \"\(field.name)\" row \(row) is not valid UTF-8")
+                    throw .malformed("column \"\(name)\" row \(row) is not valid UTF-8")
                 }
             }
-        case .listOfDouble:
-            let offsets = try takeBuffer(holding: count == 0 ? 0 : 4 * (count + 1), of: field.name)
+        case .listOfDouble(let offsetBytes):
+            let offsets = try takeBuffer(holding: count == 0 ? 0 : offsetBytes * (count + 1), of: name)
             let child = try takeNode()
-            let childNulls = try validity(of: child, field: field.name + ".item")
-            let data = try takeBuffer(holding: 8 * child.length, of: field.name + ".item")
+            let childNulls = try validity(of: child, field: name + ".item")
+            let data = try takeBuffer(holding: 8 * child.length, of: name + ".item")
             for row in 0..<count {
-                let range = try Self.range(row, offsets: offsets, limit: child.length, field: field.name)
+                let range = try Self.range(row, offsets: offsets, offsetBytes: offsetBytes, limit: child.length, field: name)
                 if isNull(row, nulls) {
                     values.append(.null)
                 } else {
-                    values.append(.array(range.map { isNull($0, childNulls) ? .null : .double(Self.double(at: $0, in: data)) }))
+                    values.append(.array(range.map { isNull($0, childNulls) ? .null : .double(Self.floatingPoint(at: $0, bytes: 8, in: data)) }))
                 }
             }
         }
@@ -129,19 +131,40 @@ struct ArrowBatchDecoder {
         return UnsafeRawBufferPointer(rebasing: body[span.offset..<(span.offset + span.length)])
     }
 
-    /// Values `offsets[row]..<offsets[row + 1]`, checked to lie in `0...limit`.
+    /// Values `offsets[row]..<offsets[row + 1]`, offsets of 4 or 8 bytes, checked to lie in
+    /// `0...limit`.
     private static func range(
-        _ row: Int, offsets: UnsafeRawBufferPointer, limit: Int, field: String
+        _ row: Int, offsets: UnsafeRawBufferPointer, offsetBytes: Int, limit: Int, field: String
     ) throws(ArrowDecodingProblem) -> Range<Int> {
-        let start = Int(Int32(littleEndian: offsets.loadUnaligned(fromByteOffset: 4 * row, as: Int32.self)))
-        let end = Int(Int32(littleEndian: offsets.loadUnaligned(fromByteOffset: 4 * row + 4, as: Int32.self)))
+        let start = integer(at: row, bytes: offsetBytes, signed: true, in: offsets)
+        let end = integer(at: row + 1, bytes: offsetBytes, signed: true, in: offsets)
         guard start >= 0, start <= end, end <= limit else {
             throw .malformed("column \"\(field)\" row \(row) has offsets \(start)..<\(end) outside 0..<\(limit)")
         }
-        return start..<end
+        return Int(start)..<Int(end)
     }
 
-    private static func double(at index: Int, in data: UnsafeRawBufferPointer) -> Double {
-        Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)))
+    /// Value `index` of a buffer of little-endian integers `bytes` wide; the caller has checked
+    /// the bounds and that an unsigned width is below 8, so every value fits.
+    private static func integer(at index: Int, bytes: Int, signed: Bool, in data: UnsafeRawBufferPointer) -> Int64 {
+        let at = bytes * index
+        switch (bytes, signed) {
+        case (1, true): return Int64(data.loadUnaligned(fromByteOffset: at, as: Int8.self))
+        case (1, false): return Int64(data.loadUnaligned(fromByteOffset: at, as: UInt8.self))
+        case (2, true): return Int64(Int16(littleEndian: data.loadUnaligned(fromByteOffset: at, as: Int16.self)))
+        case (2, false): return Int64(UInt16(littleEndian: data.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+        case (4, true): return Int64(Int32(littleEndian: data.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+        case (4, false): return Int64(UInt32(littleEndian: data.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        default: return Int64(littleEndian: data.loadUnaligned(fromByteOffset: at, as: Int64.self))
+        }
+    }
+
+    /// Value `index` of a buffer of little-endian IEEE 754 floats, 4 or 8 bytes wide; a float32
+    /// widens to the double of the same value.
+    private static func floatingPoint(at index: Int, bytes: Int, in data: UnsafeRawBufferPointer) -> Double {
+        if bytes == 4 {
+            return Double(Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self))))
+        }
+        return Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)))
     }
 }

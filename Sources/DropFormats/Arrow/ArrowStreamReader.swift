@@ -7,8 +7,16 @@
 /// back as the writer's input would: int64 → `.integer`, double → `.double` (an integer written
 /// to a double column reads back as a double), utf8 → `.string`, bool → `.bool`,
 /// list<double> → `.array` of `.double` (a null item, which pyarrow can write, → `.null`).
+///
+/// pyarrow stores some of the same values differently, and those read as the type that holds
+/// them: int8/16/32 and uint8/16/32 as `.int64`, float32 as `.double`, `large_string` (what
+/// pandas 3 makes of its strings) as `.utf8`, `large_list<double>` as `.listOfDouble`.
+/// Dates, times and uint64 are refused: no `ArrowType` holds them without a choice made for
+/// the caller (a unit and epoch, or a wrap-around).
 public final class ArrowStreamReader {
     public let schema: [ArrowField]
+    /// The schema with each column's storage, which decoding a batch needs.
+    private let storedSchema: [ArrowStoredField]
     private let messages: ArrowMessageReader
 
     /// Opens the file and reads its schema message. Open and read failures throw
@@ -19,7 +27,8 @@ public final class ArrowStreamReader {
         case .schema(let fields) where fields.isEmpty:
             throw messages.unsupported("the schema has no columns")
         case .schema(let fields):
-            self.schema = fields
+            self.storedSchema = fields
+            self.schema = fields.map(\.field)
         case .recordBatch:
             throw messages.malformed("the stream starts with a record batch instead of a schema")
         case nil:
@@ -36,7 +45,7 @@ public final class ArrowStreamReader {
         case .schema:
             throw messages.malformed("a second schema message")
         case .recordBatch(let header):
-            let schema = schema
+            let schema = storedSchema
             return try messages.withBody { (body) throws(ArrowDecodingProblem) in
                 try ArrowBatchDecoder.rows(of: header, schema: schema, body: body)
             }

@@ -28,7 +28,7 @@ public final class ArrowStreamWriter {
         self.columns = schema.map(ArrowColumnBuilder.init(field:))
         let output = try ArrowFileOutput(path: path)
         self.output = output
-        try write(.schema(schema), body: [], to: output)
+        try write(.schema(schema.map(ArrowStoredField.init)), body: [], to: output)
     }
 
     /// Appends one row, its values aligned with the schema. `.null` is a null (in a nullable

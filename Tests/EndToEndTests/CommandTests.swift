@@ -1,0 +1,106 @@
+import DropFormats
+import Foundation
+import Testing
+
+/// The commands for people, run as the built binary with their output checked.
+@Suite("openlayer-drop commands", .serialized)
+struct CommandTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let output = Pipe()
+        let errors = Pipe()
+        let child = try ChildProcess("openlayer-drop", arguments: arguments, environment: environment, stdout: output, stderr: errors)
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        child.process.waitUntilExit()
+        return Run(status: child.process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A workspace's config, without a sandbox (these commands send nothing).
+    static func config() throws -> (directory: String, config: String) {
+        let directory = NSTemporaryDirectory() + "openlayer-drop-cmd-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = directory + "/config.yaml"
+        try Data("""
+            baseURL: http://127.0.0.1:9/v1
+            pipelines:
+              fraud:
+                project: Fraud
+                taskType: tabular-classification
+                inferencePipeline: production
+                dataConfig:
+                  classNames: [legit, fraud]
+                  featureNames: [amount, merchant]
+                  categoricalFeatureNames: [merchant]
+                  predictionsColumnName: prediction
+                  predictionScoresColumnName: scores
+                  timestampColumnName: timestamp
+            """.utf8).write(to: URL(fileURLWithPath: config))
+        return (directory, config)
+    }
+
+    @Test("check-config: 0 when usable, 78 with the key's path when not, and the key never printed")
+    func checkConfig() throws {
+        let (directory, config) = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ok = try Self.run(["check-config", "--config", config], environment: ["OPENLAYER_API_KEY": "sk-secret-123"])
+        #expect(ok.status == 0)
+        #expect(ok.output.contains("ok — 1 pipeline (fraud)"))
+        #expect(ok.output.contains("key from OPENLAYER_API_KEY"))
+        #expect(!(ok.output + ok.errors).contains("sk-secret-123"))
+
+        let noKey = try Self.run(["check-config", "--config", config])
+        #expect(noKey.status == 78)
+        #expect(noKey.errors.contains("apiKeyFile: no API key: set OPENLAYER_API_KEY"))
+
+        let broken = directory + "/broken.yaml"
+        try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "classNames: [legit, fraud]", with: "classNames: legit")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let bad = try Self.run(["check-config", "--config", broken], environment: ["OPENLAYER_API_KEY": "k"])
+        #expect(bad.status == 78)
+        #expect(bad.errors.contains("pipelines.fraud.dataConfig.classNames: expected a list"))
+        #expect(!bad.errors.contains("Usage"))
+    }
+
+    @Test("validate: 0 for a clean file, 1 with a grouped report naming line, column and hint")
+    func validate() throws {
+        let (directory, config) = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clean = directory + "/clean.csv"
+        try "amount,merchant,prediction,scores\n1.5,fuel,0,\"[0.9, 0.1]\"\n".write(toFile: clean, atomically: true, encoding: .utf8)
+        let ok = try Self.run(["validate", clean, "--pipeline", "fraud", "--config", config])
+        #expect(ok.status == 0)
+        #expect(ok.output.contains("clean.csv: ok, 1 rows for pipeline 'fraud'"))
+
+        var text = "amount,merchant,prediction,scores,timestamp\n"
+        for index in 1...30 { text += "\(index).5,m,0,\"[0.5, 0.5]\",1795651200\n" }
+        text += "oops,m,0,\"[0.5, 0.5]\",1795651200\n"
+        text += "2,m,0,\"[0.5, 0.5]\",1795651200000\n"
+        let dirty = directory + "/dirty.csv"
+        try text.write(toFile: dirty, atomically: true, encoding: .utf8)
+        let report = try Self.run(["validate", dirty, "--pipeline", "fraud", "--config", config])
+        #expect(report.status == 1)
+        #expect(report.output.contains("2 of 32 rows would be set aside in rejected/"))
+        #expect(report.output.contains("1× column 'amount': expected a number"))
+        #expect(report.output.contains("dirty.csv:32:1: found 'oops'"))
+        #expect(report.output.contains("1× column 'timestamp': expected a timestamp in UNIX seconds within two years of now — this looks like milliseconds: divide by 1000"))
+        #expect(report.output.contains("dirty.csv:33:5: found '1795651200000'"))
+
+        let machine = try Self.run(["validate", dirty, "--pipeline", "fraud", "--config", config, "--json"])
+        #expect(machine.status == 1)
+        guard case .object(let result) = try JSONParser.parse(machine.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            Issue.record("not JSON: \(machine.output)"); return
+        }
+        #expect(result["verdict"] == .string("partly"))
+        #expect(result["invalidRows"] == .integer(2))
+
+        let unknown = try Self.run(["validate", dirty, "--pipeline", "nope", "--config", config])
+        #expect(unknown.status != 0)
+        #expect(unknown.errors.contains("no pipeline 'nope'"))
+    }
+}
