@@ -88,6 +88,8 @@ let package = Package(
             dependencies: [
                 "DropDaemon",
                 "DropEngine",
+                "OpenlayerAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -48,7 +48,7 @@ public struct DropService: Service, CustomStringConvertible {
         for pipeline in config.pipelines {
             var pipelineLogger = logger
             pipelineLogger[metadataKey: "pipeline"] = "\(pipeline.name)"
-            let health = PipelineHealth(logger: pipelineLogger)
+            let health = PipelineHealth(logger: pipelineLogger, statusFile: config.directories.healthFile(of: pipeline.name))
             guard let binding = await bindUntilReady(pipeline, client: client, health: health) else { return }
             let processor = FileProcessor(
                 binding: binding, directories: config.directories, journal: journal, health: health,
@@ -97,6 +97,7 @@ public struct DropService: Service, CustomStringConvertible {
             do {
                 let binding = try await PipelineBinding.bind(pipeline, client: client)
                 await health.succeeded()
+                await health.announce()
                 logger.info("pipeline ready", metadata: [
                     "pipeline": "\(pipeline.name)", "project": "\(pipeline.project)",
                     "projectId": "\(binding.projectId)", "inferencePipelineId": "\(binding.inferencePipelineId)",

@@ -78,6 +78,21 @@ public struct FileProcessor: Sendable {
         return try journal.claim(pipeline: pipeline, kind: kind, name: name, claimedPath: claimed, size: stamp.size, at: Date())
     }
 
+    /// Claims a copy of a file anywhere on disk (for `openlayer-drop upload`): the original
+    /// stays where it is; the copy keeps its modification time, the default timestamp of rows.
+    public func claimCopy(of path: String, kind: FileKind) throws -> JournalFile {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let folder = kind.path(under: directories.processing, pipeline: pipeline)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let staging = folder + "/.copy-" + UUID().uuidString
+        try FileManager.default.copyItem(atPath: path, toPath: staging)
+        if let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date {
+            try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: staging)
+        }
+        let claimed = try NoOverwriteMove.move(staging, into: folder, name: name)
+        return try journal.claim(pipeline: pipeline, kind: kind, name: name, claimedPath: claimed, size: try FileStamp(path: claimed).size, at: Date())
+    }
+
     /// Files an earlier run left in the processing folders, oldest first, with their journal
     /// entries (a file claimed just before a crash may have none yet).
     public func leftovers() throws -> [JournalFile] {

@@ -11,6 +11,6 @@ struct OpenlayerDrop: AsyncParsableCommand {
             The API key is read from OPENLAYER_API_KEY or from the file named by apiKeyFile.
             """,
         version: "0.1.0",
-        subcommands: [Watch.self, Validate.self, CheckConfig.self]
+        subcommands: [Watch.self, Validate.self, Upload.self, Status.self, Init.self, CheckConfig.self]
     )
 }

@@ -104,3 +104,69 @@ struct CommandTests {
         #expect(unknown.errors.contains("no pipeline 'nope'"))
     }
 }
+
+extension CommandTests {
+    @Test("init guesses a config from a sample that check-config accepts")
+    func initFromSample() throws {
+        let directory = NSTemporaryDirectory() + "openlayer-drop-init-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sample = directory + "/sample.csv"
+        try """
+            request_id,amount,merchant,hour,event_time,prediction,scores,label
+            r1,12.5,fuel,3,1795651200,0,"[0.9, 0.05, 0.05]",0
+            r2,80,food,23,1795651260,2,"[0.1, 0.1, 0.8]",2
+            """.write(toFile: sample, atomically: true, encoding: .utf8)
+        let config = directory + "/config.yaml"
+        let made = try Self.run(["init", "--from", sample, "--pipeline", "fraud", "--output", config])
+        #expect(made.status == 0)
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(text.contains("taskType: tabular-classification"))
+        #expect(text.contains("classNames: [class_0, class_1, class_2]"))
+        #expect(text.contains("featureNames: [amount, merchant, hour]"))
+        #expect(text.contains("categoricalFeatureNames: [merchant]"))
+        #expect(text.contains("predictionScoresColumnName: scores"))
+        #expect(text.contains("inferenceIdColumnName: request_id"))
+        #expect(text.contains("timestampColumnName: event_time"))
+        let check = try Self.run(["check-config", "--config", config], environment: ["OPENLAYER_API_KEY": "k"])
+        #expect(check.status == 0, "\(check.errors)")
+        // Never overwrites.
+        #expect(try Self.run(["init", "--from", sample, "--output", config]).status != 0)
+    }
+
+    @Test("upload publishes one file with the service's semantics; status shows it")
+    func uploadAndStatus() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox)
+        defer { workspace.remove() }
+        let source = workspace.root + "/outside.csv"
+        try DeliveryTests.csv(rows: 12, bad: [5]).write(toFile: source, atomically: true, encoding: .utf8)
+        let environment = ["OPENLAYER_API_KEY": sandbox.apiKey]
+        let upload = try Self.run(["upload", source, "--pipeline", "fraud", "--config", workspace.configPath], environment: environment)
+        #expect(upload.status == 0, "\(upload.errors)")
+        #expect(upload.output.contains("published 11 of 12 rows"))
+        #expect(upload.output.contains("1 rows set aside"))
+        #expect(FileManager.default.fileExists(atPath: source))
+        #expect(workspace.receipts()["outside.csv"]?["rowsRejected"] == .integer(1))
+
+        let status = try Self.run(["status", "--config", workspace.configPath, "--json"])
+        #expect(status.status == 0)
+        guard case .array(let items) = try JSONParser.parse(status.output), case .object(let fraud)? = items.first else {
+            Issue.record("status said: \(status.output)"); return
+        }
+        #expect(fraud["publishedToday"] == .integer(1))
+        #expect(fraud["rowsPublishedToday"] == .integer(11))
+
+        // While a service runs and is paused by a refused key, status says so with the reason.
+        try await workspace.startWatcher()
+        try await sandbox.setFaults(#"{"unauthorized": true}"#)
+        try workspace.dropByRename("held.csv", DeliveryTests.csv(rows: 2))
+        try await eventually("the pause\n\(workspace.log)") { workspace.log.contains("the API key is refused") }
+        let paused = try Self.run(["status", "--config", workspace.configPath])
+        #expect(paused.output.contains("fraud: paused — "))
+        #expect(paused.output.contains("answered 401"))
+        #expect(paused.output.contains("next attempt"))
+        try await sandbox.setFaults("{}")
+    }
+}

@@ -25,4 +25,6 @@ public struct DropDirectories: Sendable, Equatable {
     public func processing(of pipeline: String) -> String { processing + "/" + pipeline }
     public var processing: String { state + "/processing" }
     public var journal: String { state + "/journal.sqlite" }
+    /// What the running service says of a pipeline's health, for `status`.
+    public func healthFile(of pipeline: String) -> String { state + "/health/" + pipeline + ".json" }
 }

@@ -1,10 +1,12 @@
+import Foundation
 import Logging
 
 /// Whether a pipeline's requests are getting through, said once per change.
 ///
 /// A retry loop that logged every attempt would bury the one line that matters during an
 /// outage; this logs the moment things go wrong (with the reason), when the reason changes,
-/// and when they come right again.
+/// and when they come right again. It also keeps `state/health/<pipeline>.json` current, so
+/// that `openlayer-drop status`, another process, can tell a paused pipeline from a busy one.
 public actor PipelineHealth {
     public enum State: Sendable, Equatable {
         case healthy
@@ -16,14 +18,25 @@ public actor PipelineHealth {
 
     public private(set) var state: State = .healthy
     /// When the next attempt is due, while retrying or paused.
-    public private(set) var nextAttempt: ContinuousClock.Instant?
+    public private(set) var nextAttempt: Date?
+    private var since = Date()
+    private var lastSuccess: Date?
     private let logger: Logger
+    private let statusFile: String?
 
-    public init(logger: Logger) {
+    /// - Parameter statusFile: where the state is written for `status`; nil writes nothing.
+    public init(logger: Logger, statusFile: String? = nil) {
         self.logger = logger
+        self.statusFile = statusFile
+    }
+
+    /// Writes the current state, so that `status` sees a pipeline as soon as it is bound.
+    public func announce() {
+        write()
     }
 
     public func succeeded() {
+        lastSuccess = Date()
         nextAttempt = nil
         guard state != .healthy else { return }
         switch state {
@@ -31,12 +44,16 @@ public actor PipelineHealth {
         default: logger.notice("the API answers again; publishing resumes")
         }
         state = .healthy
+        since = Date()
+        write()
     }
 
     public func failed(_ newState: State, retryIn delay: Duration) {
-        nextAttempt = .now + delay
+        nextAttempt = Date().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+        defer { write() }
         guard newState != state else { return }
         state = newState
+        since = Date()
         switch newState {
         case .paused(let reason):
             logger.error("the API key is refused; publishing is paused and the key is tried again every \(delay)", metadata: ["reason": "\(reason)"])
@@ -46,4 +63,26 @@ public actor PipelineHealth {
             break
         }
     }
+
+    /// Writes the state for other processes; a failure to write only loses that view.
+    private func write() {
+        guard let statusFile else { return }
+        var snapshot = HealthSnapshot(state: "healthy", reason: nil, since: Journal.timestamp(since), nextAttempt: nextAttempt.map(Journal.timestamp))
+        switch state {
+        case .healthy: break
+        case .retrying(let reason): (snapshot.state, snapshot.reason) = ("retrying", reason)
+        case .paused(let reason): (snapshot.state, snapshot.reason) = ("paused", reason)
+        }
+        guard let data = try? JSONEncoder().encode(snapshot) else { return }
+        try? NoOverwriteMove.writeAtomically(data, to: statusFile)
+    }
+}
+
+/// What `state/health/<pipeline>.json` holds.
+public struct HealthSnapshot: Sendable, Codable, Equatable {
+    /// `healthy`, `retrying` or `paused`.
+    public var state: String
+    public var reason: String?
+    public var since: String
+    public var nextAttempt: String?
 }
