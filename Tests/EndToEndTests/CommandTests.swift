@@ -170,3 +170,14 @@ extension CommandTests {
         try await sandbox.setFaults("{}")
     }
 }
+
+extension CommandTests {
+    @Test("Every command explains itself with an example", arguments: ["watch", "validate", "upload", "status", "init", "check-config"])
+    func help(_ command: String) throws {
+        let help = try Self.run([command, "--help"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("USAGE: openlayer-drop \(command)"))
+        #expect(help.output.contains("Example"))
+        #expect(help.output.contains("openlayer-drop \(command) "))
+    }
+}
