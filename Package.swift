@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "DropFormatsTests", dependencies: ["DropFormats"], swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(name: "OpenlayerAPITests", dependencies: ["OpenlayerAPI"], swiftSettings: strict),
-        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine"], swiftSettings: strict),
+        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerSandboxTests",
             dependencies: [

@@ -178,6 +178,11 @@ public struct FileProcessor: Sendable {
             report.fileProblems = problems
             return try rejectWhole(&file, report: report, logger: logger)
         }
+        if let known = try? FileValidation.alreadyPublished(survey, plan: plans[file.kind]!, pipeline: pipeline, journal: journal, excluding: file.id) {
+            logger.warning("rows carry inference ids already published by an earlier file; sent all the same", metadata: [
+                "count": "\(known.count)", "examples": "\(known.examples.joined(separator: ", "))",
+            ])
+        }
         let now = Date()
         file.state = .publishing
         file.publishStartedAt = Journal.timestamp(now)
@@ -417,6 +422,7 @@ public struct FileProcessor: Sendable {
         let reader = try SourceReader(path: survey.path, format: survey.format)
         let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
         var issues: [RowIssue] = []
+        var ids = DuplicateIdTracker(plan: plan)
         var chunk: [String] = []
         var unknown: [String] = []
         var count = 0
@@ -427,7 +433,8 @@ public struct FileProcessor: Sendable {
             chunk.removeAll(keepingCapacity: true)
         }
         while let source = try reader.next() {
-            guard let row = typer.type(source, issues: &issues), case .string(let id)? = row[plan.inferenceIdColumn] else { continue }
+            // Typed as when published (duplicates set aside), so the count matches what was sent.
+            guard let row = typer.type(source, ids: &ids, issues: &issues), case .string(let id)? = row[plan.inferenceIdColumn] else { continue }
             chunk.append(id)
             if chunk.count >= 1000 { try check() }
         }

@@ -40,13 +40,15 @@ struct Validate: ParsableCommand {
             throw ValidationError("no pipeline '\(pipeline)' in \(options.config); configured: \(config.pipelines.map(\.name).joined(separator: ", "))")
         }
         let fileKind = FileKind(argument: kind)!
+        // With the service's journal at hand, ids it already published are pointed out too.
+        let journal = FileManager.default.fileExists(atPath: config.directories.journal) ? try? Journal(path: config.directories.journal) : nil
         var allClean = true
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for file in files {
             let result: FileValidation
             do {
-                result = try FileValidation.validate(path: file, pipeline: pipelineConfig, kind: fileKind)
+                result = try FileValidation.validate(path: file, pipeline: pipelineConfig, kind: fileKind, journal: journal)
             } catch {
                 FileHandle.standardError.write(Data("openlayer-drop: cannot read \(file): \(error)\n".utf8))
                 allClean = false

@@ -52,3 +52,70 @@ struct RowRuleTests {
         #expect(found[0].value?.count == 60)
     }
 }
+
+@Suite("Inference ids unique within a file")
+struct DuplicateIdTests {
+    @Test("The hash is 64-bit FNV-1a: the same in every process, so both passes agree")
+    func stableHash() {
+        #expect(DuplicateIdTracker.hash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(DuplicateIdTracker.hash("a") == 0xaf63_dc4c_8601_ec8c)
+        #expect(DuplicateIdTracker.hash("foobar") == 0x8594_4171_f739_67e8)
+    }
+
+    @Test("A second row with a given id points at the first; reference datasets are exempt")
+    func tracker() {
+        var ids = DuplicateIdTracker(plan: Fixtures.fraudPlan)
+        #expect(ids.earlierLine(of: "a1", line: 2) == nil)
+        #expect(ids.earlierLine(of: "a2", line: 3) == nil)
+        #expect(ids.earlierLine(of: "a1", line: 7) == 2)
+        #expect(ids.earlierLine(of: "a1", line: 9) == 2)
+        var reference = DuplicateIdTracker(plan: ColumnPlan(taskType: .tabularClassification, dataConfig: Fixtures.fraudConfig, purpose: .reference))
+        #expect(reference.earlierLine(of: "a1", line: 2) == nil)
+        #expect(reference.earlierLine(of: "a1", line: 3) == nil)
+    }
+
+    @Test("Repeated ids are issues on the later rows, grouped in one line of the report")
+    func issuesAndSummary() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("f.csv", """
+            inference_id,amount,merchant,hour,prediction,scores
+            a1,1,fuel,1,0,"[0.5, 0.5]"
+            a2,1,fuel,1,0,"[0.5, 0.5]"
+            ,1,fuel,1,0,"[0.5, 0.5]"
+            ,1,fuel,1,0,"[0.5, 0.5]"
+            a1,1,fuel,1,0,"[0.5, 0.5]"
+            a2,1,fuel,1,0,"[0.5, 0.5]"
+            """)
+        let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan)
+        #expect(survey.invalidRowCount == 2)
+        #expect(survey.rowIssues.map(\.kind) == [.duplicateId, .duplicateId])
+        #expect(survey.rowIssues.map(\.line) == [6, 7])
+        #expect(survey.rowIssues[0].expected == "an inference id not used by an earlier row (line 2)")
+        #expect(survey.rowIssues[1].expected == "an inference id not used by an earlier row (line 3)")
+        #expect(survey.rowIssues[0].column == 1 && survey.rowIssues[0].value == "a1")
+        let summary = IssueSummary(survey.rowIssues)
+        #expect(summary.groups.count == 1)
+        #expect(summary.groups.first?.expected == "an inference id not used by an earlier row")
+        #expect(summary.lines(fileName: "f.csv").contains("    f.csv:7:1: found 'a2'"))
+    }
+
+    @Test("The reference package sets aside nothing for repeated ids, as the survey")
+    func referencePackage() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("r.jsonl", """
+            {"inference_id": "a1", "amount": 1, "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5]}
+            {"inference_id": "a1", "amount": 2, "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5]}
+            {"inference_id": "a1", "amount": "x", "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5]}
+            """)
+        let plan = ColumnPlan(taskType: .tabularClassification, dataConfig: Fixtures.fraudConfig, purpose: .reference)
+        let survey = try FileSurvey.survey(path: path, format: .jsonl, plan: plan)
+        #expect(survey.invalidRowCount == 1)
+        let rejects = RejectedRowsWriter(claimedPath: path, format: .jsonl, header: nil)
+        defer { rejects.discard() }
+        let written = try ReferencePackage(plan: plan).write(survey, rejects: rejects)
+        defer { try? FileManager.default.removeItem(atPath: written.path) }
+        #expect(written.rows == survey.rowCount - survey.invalidRowCount)
+    }
+}

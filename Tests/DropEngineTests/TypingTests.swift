@@ -86,12 +86,13 @@ struct TypingTests {
         #expect(survey.invalidRowCount == 5)
         let issues = survey.rowIssues
         #expect(issues.count == 5)
-        #expect(issues[0] == RowIssue(line: 2, column: 1, columnName: "amount", value: "abc", expected: "a number"))
+        #expect(issues[0] == RowIssue(kind: .notANumber, line: 2, column: 1, columnName: "amount", value: "abc", expected: "a number"))
         #expect(issues[1].line == 3 && issues[1].column == 1 && issues[1].value == "multi\nline")
         #expect(issues[2].line == 5 && issues[2].columnName == "prediction" && issues[2].expected.contains("0 to 1"))
         #expect(issues[3].line == 6 && issues[3].columnName == "scores" && issues[3].expected.contains("list of 2"))
         // A ragged row is reported with its line and the field counts.
         #expect(issues[4].line == 7 && issues[4].column == nil && issues[4].expected == "5 fields as in the header, found 3")
+        #expect(issues.map(\.kind) == [.notANumber, .notANumber, .classOutOfRange, .scoresLength, .raggedRow])
     }
 
     @Test("A missing required column is a file problem found from the header")

@@ -10,16 +10,23 @@ public enum ConfigLoader {
     public static func load(path: String, environment: [String: String], requireAPIKey: Bool = true) throws(ConfigError) -> DropConfig {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ConfigError(file: path, keyPath: "", message: "cannot read the config file: \(error.localizedDescription)")
+            throw ConfigError(file: path, keyPath: "", message: "cannot read the config file: \(error.localizedDescription)", kind: .unreadableFile)
         }
         let configDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(yaml: text, file: path, relativeTo: configDirectory, environment: environment, requireAPIKey: requireAPIKey)
     }
 
+    /// Checks, in this order: YAML syntax and duplicate keys, unknown keys (anywhere in the
+    /// file), then each value, pipeline by pipeline (see `DataConfigRules`).
     /// - Parameter base: the directory relative paths in the file are resolved against (the config's own).
     public static func parse(
         yaml: String, file: String, relativeTo base: String, environment: [String: String], requireAPIKey: Bool = true
     ) throws(ConfigError) -> DropConfig {
+        let node: Node?
+        do { node = try Yams.compose(yaml: yaml) } catch {
+            throw describe(error, file: file)
+        }
+        if let node { try UnknownKeyCheck.check(node, against: RawConfig.knownKeys, file: file) }
         let raw: RawConfig
         do { raw = try YAMLDecoder().decode(RawConfig.self, from: yaml) } catch {
             throw describe(error, file: file)
@@ -33,12 +40,12 @@ public enum ConfigLoader {
         }
         let baseURL = raw.baseURL ?? environment["OPENLAYER_BASE_URL"] ?? OpenlayerClient.defaultBaseURL
         guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw ConfigError(file: file, keyPath: "baseURL", message: "expected an http(s) URL such as \(OpenlayerClient.defaultBaseURL), found '\(baseURL)'")
+            throw ConfigError(file: file, keyPath: "baseURL", message: "expected an http(s) URL such as \(OpenlayerClient.defaultBaseURL), found '\(baseURL)'", kind: .badBaseURL)
         }
         let defaults = try settings(from: raw.defaults, over: PublishSettings(), keyPath: "defaults", file: file)
         let service = try serviceSettings(raw.service, file: file)
         if raw.pipelines.isEmpty {
-            throw ConfigError(file: file, keyPath: "pipelines", message: "expected at least one pipeline")
+            throw ConfigError(file: file, keyPath: "pipelines", message: "expected at least one pipeline", kind: .noPipelines)
         }
         var pipelines: [PipelineConfig] = []
         for (name, rawPipeline) in raw.pipelines.sorted(by: { $0.key < $1.key }) {
@@ -54,10 +61,10 @@ public enum ConfigLoader {
     ) throws(ConfigError) -> PipelineConfig {
         let keyPath = "pipelines.\(name)"
         guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
-            throw ConfigError(file: file, keyPath: keyPath, message: "a pipeline's name is its inbox folder: expected letters, digits, '.', '_' or '-', not starting with '.'")
+            throw ConfigError(file: file, keyPath: keyPath, message: "a pipeline's name is its inbox folder: expected letters, digits, '.', '_' or '-', not starting with '.'", kind: .badPipelineName)
         }
         guard raw.inferencePipeline != nil || raw.inferencePipelineId != nil else {
-            throw ConfigError(file: file, keyPath: keyPath, message: "expected 'inferencePipeline' (a name, loaded or created) or 'inferencePipelineId'")
+            throw ConfigError(file: file, keyPath: keyPath, message: "expected 'inferencePipeline' (a name, loaded or created) or 'inferencePipelineId'", kind: .missingInferencePipeline)
         }
         let publish = try settings(from: raw.settings, over: defaults, keyPath: keyPath, file: file)
         try DataConfigRules.check(raw.dataConfig, taskType: raw.taskType, keyPath: keyPath + ".dataConfig", file: file)
@@ -71,19 +78,19 @@ public enum ConfigLoader {
     ) throws(ConfigError) -> PublishSettings {
         var settings = base
         if let rows = raw?.batchRows {
-            guard rows > 0 else { throw ConfigError(file: file, keyPath: keyPath + ".batchRows", message: "expected a positive number of rows, found \(rows)") }
+            guard rows > 0 else { throw ConfigError(file: file, keyPath: keyPath + ".batchRows", message: "expected a positive number of rows, found \(rows)", kind: .outOfRange) }
             settings.batchRows = rows
         }
         if let bytes = raw?.maxBatchBytes {
-            guard bytes >= 1024 else { throw ConfigError(file: file, keyPath: keyPath + ".maxBatchBytes", message: "expected at least 1024 bytes, found \(bytes)") }
+            guard bytes >= 1024 else { throw ConfigError(file: file, keyPath: keyPath + ".maxBatchBytes", message: "expected at least 1024 bytes, found \(bytes)", kind: .outOfRange) }
             settings.maxBatchBytes = bytes
         }
         if let inFlight = raw?.maxBatchesInFlight {
-            guard (1...64).contains(inFlight) else { throw ConfigError(file: file, keyPath: keyPath + ".maxBatchesInFlight", message: "expected 1 to 64 requests, found \(inFlight)") }
+            guard (1...64).contains(inFlight) else { throw ConfigError(file: file, keyPath: keyPath + ".maxBatchesInFlight", message: "expected 1 to 64 requests, found \(inFlight)", kind: .outOfRange) }
             settings.maxBatchesInFlight = inFlight
         }
         if let fraction = raw?.maxInvalidRowFraction {
-            guard (0...1).contains(fraction) else { throw ConfigError(file: file, keyPath: keyPath + ".maxInvalidRowFraction", message: "expected a fraction from 0 to 1, found \(fraction)") }
+            guard (0...1).contains(fraction) else { throw ConfigError(file: file, keyPath: keyPath + ".maxInvalidRowFraction", message: "expected a fraction from 0 to 1, found \(fraction)", kind: .outOfRange) }
             settings.maxInvalidRowFraction = fraction
         }
         if let timestampDefault = raw?.timestampDefault { settings.timestampDefault = timestampDefault }
@@ -93,7 +100,7 @@ public enum ConfigLoader {
         if let storage = raw?.storage { settings.storage = storage }
         for (value, key) in [(raw?.bulkRowThreshold, "bulkRowThreshold"), (raw?.groundTruthBulkRowThreshold, "groundTruthBulkRowThreshold"), (raw?.groundTruthConcurrency, "groundTruthConcurrency")] {
             guard let value else { continue }
-            guard value > 0 else { throw ConfigError(file: file, keyPath: keyPath + "." + key, message: "expected a positive number, found \(value)") }
+            guard value > 0 else { throw ConfigError(file: file, keyPath: keyPath + "." + key, message: "expected a positive number, found \(value)", kind: .outOfRange) }
             switch key {
             case "bulkRowThreshold": settings.bulkRowThreshold = value
             case "groundTruthBulkRowThreshold": settings.groundTruthBulkRowThreshold = value
@@ -108,7 +115,7 @@ public enum ConfigLoader {
         func duration(_ seconds: Double?, _ key: String, minimum: Double) throws(ConfigError) -> Duration? {
             guard let seconds else { return nil }
             guard seconds.isFinite, seconds >= minimum else {
-                throw ConfigError(file: file, keyPath: "service." + key, message: "expected at least \(minimum) seconds, found \(seconds)")
+                throw ConfigError(file: file, keyPath: "service." + key, message: "expected at least \(minimum) seconds, found \(seconds)", kind: .outOfRange)
             }
             return .milliseconds(Int64(seconds * 1000))
         }
@@ -146,16 +153,16 @@ public enum ConfigLoader {
             let path = URL(fileURLWithPath: keyFile, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
             let contents: String
             do { contents = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                throw ConfigError(file: file, keyPath: "apiKeyFile", message: "cannot read the API key file \(path): \(error.localizedDescription)")
+                throw ConfigError(file: file, keyPath: "apiKeyFile", message: "cannot read the API key file \(path): \(error.localizedDescription)", kind: .noAPIKey)
             }
             let key = contents.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !key.isEmpty else { throw ConfigError(file: file, keyPath: "apiKeyFile", message: "the API key file \(path) is empty") }
+            guard !key.isEmpty else { throw ConfigError(file: file, keyPath: "apiKeyFile", message: "the API key file \(path) is empty", kind: .noAPIKey) }
             return (APIKey(key), path)
         }
         if let key = environment["OPENLAYER_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty {
             return (APIKey(key), "OPENLAYER_API_KEY")
         }
-        throw ConfigError(file: file, keyPath: "apiKeyFile", message: "no API key: set OPENLAYER_API_KEY or point 'apiKeyFile' at a file holding the key")
+        throw ConfigError(file: file, keyPath: "apiKeyFile", message: "no API key: set OPENLAYER_API_KEY or point 'apiKeyFile' at a file holding the key", kind: .noAPIKey)
     }
 
     /// Turns Yams/Codable errors into a dotted key path and an expectation.
@@ -166,34 +173,43 @@ public enum ConfigLoader {
         }
         switch error {
         case DecodingError.keyNotFound(let key, let context):
-            return ConfigError(file: file, keyPath: path(context.codingPath + [key]), message: "required key is missing")
+            return ConfigError(file: file, keyPath: path(context.codingPath + [key]), message: "required key is missing", kind: .missingKey)
         case DecodingError.typeMismatch(let type, let context):
-            return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type))")
+            return ConfigError(
+                file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type))",
+                kind: context.codingPath.isEmpty ? .notAMapping : .wrongType)
         case DecodingError.valueNotFound(let type, let context):
-            return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type)), found nothing")
+            return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected \(expectation(type)), found nothing", kind: .wrongType)
         case DecodingError.dataCorrupted(let context):
             let last = context.codingPath.last?.stringValue
             if last == "taskType" {
-                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(TaskType.allCases.map(\.rawValue).joined(separator: ", "))")
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(TaskType.allCases.map(\.rawValue).joined(separator: ", "))", kind: .badTaskType)
             }
             if last == "timestampDefault" {
-                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.TimestampDefault.allCases.map(\.rawValue).joined(separator: ", "))")
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.TimestampDefault.allCases.map(\.rawValue).joined(separator: ", "))", kind: .badChoice)
             }
             if last == "mode" || last == "groundTruthMode" {
-                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.Mode.allCases.map(\.rawValue).joined(separator: ", "))", kind: .badChoice)
             }
             if last == "storage" {
-                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(StorageKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(StorageKind.allCases.map(\.rawValue).joined(separator: ", "))", kind: .badChoice)
             }
             if last == "duplicates" {
-                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", "))", kind: .badChoice)
             }
             if context.codingPath.isEmpty {
-                return ConfigError(file: file, keyPath: "", message: "not a YAML mapping: \(context.debugDescription) \(context.underlyingError.map { "\($0)" } ?? "")")
+                return ConfigError(file: file, keyPath: "", message: "not a YAML mapping: \(context.debugDescription) \(context.underlyingError.map { "\($0)" } ?? "")", kind: .notAMapping)
             }
-            return ConfigError(file: file, keyPath: path(context.codingPath), message: context.debugDescription)
+            return ConfigError(file: file, keyPath: path(context.codingPath), message: context.debugDescription, kind: .wrongType)
+        case YamlError.duplicatedKeysInMapping(let duplicates, let context):
+            // Yams would quote the whole file as its context: the key and the line say enough.
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return ConfigError(
+                file: file, keyPath: "",
+                message: "line \(context.mark.line): \(names) appear\(duplicates.count == 1 ? "s" : "") twice in the same mapping; YAML keeps one, so say it once",
+                kind: .duplicateKey)
         default:
-            return ConfigError(file: file, keyPath: "", message: "not valid YAML: \(error)")
+            return ConfigError(file: file, keyPath: "", message: "not valid YAML: \(error)", kind: .badYAML)
         }
     }
 

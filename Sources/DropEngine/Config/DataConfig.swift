@@ -29,6 +29,15 @@ public struct DataConfig: Sendable, Equatable, Codable {
     public var latencyColumnName: String?
     public var metadata: JSONValue?
 
+    /// Openlayer's names, listed for the unknown-key check; `ConfigKeyTests` keeps the list
+    /// equal to the stored properties.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case classNames, featureNames, categoricalFeatureNames, textColumnName, inputVariableNames, outputColumnName
+        case contextColumnName, questionColumnName, costColumnName, numOfTokenColumnName, prompt, sessionIdColumnName
+        case userIdColumnName, predictionsColumnName, predictionScoresColumnName, labelColumnName, targetColumnName
+        case groundTruthColumnName, inferenceIdColumnName, timestampColumnName, latencyColumnName, metadata
+    }
+
     public init() {}
 
     /// The inference-id column, named by the config or Openlayer's conventional name.

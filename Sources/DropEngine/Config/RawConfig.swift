@@ -1,6 +1,10 @@
 import OpenlayerAPI
 
 /// The YAML file as written, before defaults and paths are resolved.
+///
+/// Each mapping spells its keys out in a `CaseIterable` `CodingKeys`: the decoder reads them,
+/// and `knownKeys` lists them for the unknown-key check, so the two cannot drift apart
+/// (`ConfigKeyTests` checks each list against the stored properties).
 struct RawConfig: Decodable {
     struct Directories: Decodable {
         var root: String?
@@ -8,6 +12,10 @@ struct RawConfig: Decodable {
         var archive: String?
         var rejected: String?
         var state: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case root, inbox, archive, rejected, state
+        }
     }
 
     /// Publishing settings: under `defaults:`, or beside a pipeline's own keys.
@@ -24,12 +32,21 @@ struct RawConfig: Decodable {
         var groundTruthBulkRowThreshold: Int?
         var groundTruthConcurrency: Int?
         var storage: StorageKind?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case batchRows, maxBatchBytes, maxBatchesInFlight, timestampDefault, maxInvalidRowFraction, duplicates, mode
+            case bulkRowThreshold, groundTruthMode, groundTruthBulkRowThreshold, groundTruthConcurrency, storage
+        }
     }
 
     struct Service: Decodable {
         var settleSeconds: Double?
         var shutdownTimeoutSeconds: Double?
         var retry: Retry?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case settleSeconds, shutdownTimeoutSeconds, retry
+        }
     }
 
     struct Retry: Decodable {
@@ -37,6 +54,10 @@ struct RawConfig: Decodable {
         var maxBackoffSeconds: Double?
         var authRetrySeconds: Double?
         var localRetrySeconds: Double?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case initialBackoffSeconds, maxBackoffSeconds, authRetrySeconds, localRetrySeconds
+        }
     }
 
     struct Pipeline: Decodable {
@@ -47,7 +68,8 @@ struct RawConfig: Decodable {
         var dataConfig: DataConfig
         var settings: Settings
 
-        private enum CodingKeys: String, CodingKey {
+        /// The pipeline's own keys; its `Settings` keys sit beside them.
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case project, taskType, inferencePipeline, inferencePipelineId, dataConfig
         }
 
@@ -69,4 +91,22 @@ struct RawConfig: Decodable {
     var defaults: Settings?
     var service: Service?
     var pipelines: [String: Pipeline]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case baseURL, apiKeyFile, directories, defaults, service, pipelines
+    }
+
+    /// Every key the file may hold, mapping by mapping. `metadata` and `prompt` are Openlayer's
+    /// own free-form values: nothing inside them is checked.
+    static var knownKeys: ConfigKeys {
+        let settings = ConfigKeys.keys(Settings.CodingKeys.self)
+        let dataConfig = ConfigKeys.keys(DataConfig.CodingKeys.self)
+        let pipeline = ConfigKeys.keys(Pipeline.CodingKeys.self, nested: ["dataConfig": dataConfig]).merging(settings)
+        return .keys(CodingKeys.self, nested: [
+            "directories": .keys(Directories.CodingKeys.self),
+            "defaults": settings,
+            "service": .keys(Service.CodingKeys.self, nested: ["retry": .keys(Retry.CodingKeys.self)]),
+            "pipelines": .named(pipeline),
+        ])
+    }
 }

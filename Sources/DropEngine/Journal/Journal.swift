@@ -17,6 +17,9 @@ public final class Journal: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        // `upload` and `status` may use the journal while the service runs: wait for a lock
+        // instead of failing.
+        configuration.busyMode = .timeout(30)
         try FileManager.default.createDirectory(
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
         database = try DatabasePool(path: path, configuration: configuration)
@@ -150,6 +153,21 @@ public final class Journal: Sendable {
                 LIMIT 1
                 """)
             return try ids.filter { try Int.fetchOne(statement, arguments: [pipeline, $0]) == nil }
+        }
+    }
+
+    /// Of `ids`, those another file already published to the pipeline: rows about to be
+    /// published twice (Openlayer does not de-duplicate), unless the ids are reused on purpose.
+    /// - Parameter excluding: the file being checked, whose own ids the journal may hold already.
+    public func publishedInferenceIds(_ ids: [String], pipeline: String, excluding fileId: Int64? = nil) throws -> [String] {
+        try database.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT 1 FROM inferenceId JOIN file ON file.id = inferenceId.fileId
+                WHERE inferenceId.pipeline = ? AND inferenceId.id = ? AND inferenceId.fileId IS NOT ?
+                  AND file.state IN ('published', 'archived')
+                LIMIT 1
+                """)
+            return try ids.filter { try Int.fetchOne(statement, arguments: [pipeline, $0, fileId]) != nil }
         }
     }
 

@@ -34,6 +34,7 @@ struct BulkPublisher {
             + "/." + URL(fileURLWithPath: survey.path).lastPathComponent + ".arrow"
         let writer = try ArrowStreamWriter(path: arrowPath, schema: schema.fields)
         let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        var idTracker = DuplicateIdTracker(plan: plan)
         let filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
         var hasher = SHA256()
         let reader = try SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
@@ -44,7 +45,7 @@ struct BulkPublisher {
         while let source = try reader.next() {
             ordinal += 1
             issues.removeAll(keepingCapacity: true)
-            guard var row = typer.type(source, issues: &issues) else {
+            guard var row = typer.type(source, ids: &idTracker, issues: &issues) else {
                 try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
                 continue
             }

@@ -106,6 +106,8 @@ private struct PublishRun {
     let settings: PublishSettings
     let survey: FileSurvey
     let typer: RowTyper
+    /// Sets aside rows whose id an earlier row gave, exactly as the survey counted them.
+    var idTracker: DuplicateIdTracker
     let filler: DefaultFiller
     var batcher: RowBatcher
     let acknowledged: [JournalBatch]
@@ -129,6 +131,7 @@ private struct PublishRun {
         self.settings = settings
         self.survey = survey
         typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        idTracker = DuplicateIdTracker(plan: plan)
         filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
         var present = Set(survey.columns)
         present.insert(plan.inferenceIdColumn)
@@ -144,7 +147,7 @@ private struct PublishRun {
     /// Takes the next record. Returns a batch when one is full.
     mutating func take(_ source: SourceRecord, ordinal: Int) throws -> FilePublisher.PendingBatch? {
         issues.removeAll(keepingCapacity: true)
-        guard var row = typer.type(source, issues: &issues) else {
+        guard var row = typer.type(source, ids: &idTracker, issues: &issues) else {
             outcome.rowsInvalid += 1
             try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
             return nil

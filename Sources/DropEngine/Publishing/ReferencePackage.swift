@@ -50,11 +50,12 @@ struct ReferencePackage {
         CSVWriter.appendRecord(survey.columns, to: &buffer)
         let reader = try SourceReader(path: survey.path, format: survey.format)
         let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        var idTracker = DuplicateIdTracker(plan: plan)
         var issues: [RowIssue] = []
         var rows = 0
         while let source = try reader.next() {
             issues.removeAll(keepingCapacity: true)
-            guard let row = typer.type(source, issues: &issues) else {
+            guard let row = typer.type(source, ids: &idTracker, issues: &issues) else {
                 try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
                 continue
             }

@@ -18,7 +18,9 @@ public struct FileSurvey: Sendable {
     public var rowCount = 0
     /// Problems with the file as a whole (a missing required column, a broken header):
     /// such a file is not sent at all.
-    public var fileProblems: [String] = []
+    public var problems: [FileProblem] = []
+    /// `problems`, as a person reads them.
+    public var fileProblems: [String] { problems.map(\.description) }
     /// The first issues found in rows, up to `issueLimit`.
     public var rowIssues: [RowIssue] = []
     public var invalidRowCount = 0
@@ -52,10 +54,14 @@ public struct FileSurvey: Sendable {
 
     public static let issueLimit = 200
 
-    public var isPublishable: Bool { fileProblems.isEmpty && invalidRowCount == 0 }
+    public var isPublishable: Bool { problems.isEmpty && invalidRowCount == 0 }
 
     /// Reads the whole file once, streaming, hashing it in the same pass.
-    public static func survey(path: String, format: SourceFormat, plan: ColumnPlan) throws -> FileSurvey {
+    /// - Parameter now: UNIX seconds that timestamps must be within two years of; a fixed
+    ///   value makes a check reproducible.
+    public static func survey(
+        path: String, format: SourceFormat, plan: ColumnPlan, now: Int64 = Int64(Date().timeIntervalSince1970)
+    ) throws -> FileSurvey {
         let stamp = try FileStamp(path: path)
         var hasher = SHA256()
         let reader = try SourceReader(path: path, format: format) { hasher.update(bufferPointer: $0) }
@@ -65,17 +71,20 @@ public struct FileSurvey: Sendable {
             inferenceIdColumn: plan.inferenceIdColumn, timestampColumn: plan.timestampColumn, stamp: stamp)
         if survey.byteCount == 0 {
             // More likely a writer that closed too early than a batch with nothing to say.
-            survey.fileProblems.append("the file is empty (0 bytes): expected a header row\(format == .csv ? "" : " or JSON objects"); was it closed before it was written?")
+            survey.problems.append(FileProblem(
+                kind: .emptyFile,
+                message: "the file is empty (0 bytes): expected a header row\(format == .csv ? "" : " or JSON objects"); was it closed before it was written?"))
         } else if let headerError = reader.headerError {
-            survey.fileProblems.append(headerError.description)
+            survey.problems.append(FileProblem(readError: headerError))
         } else if let header = reader.header {
             survey.checkHeader(header, headerLine: reader.headerLine, plan: plan)
         }
         var jsonColumns: [String] = []
         var seenJSONColumns: Set<String> = []
-        let typer = RowTyper(plan: plan, columns: survey.columns, stats: [:])
+        let typer = RowTyper(plan: plan, columns: survey.columns, stats: [:], now: now)
+        var ids = DuplicateIdTracker(plan: plan)
         var issues: [RowIssue] = []
-        while survey.fileProblems.isEmpty, let record = try survey.nextRecord(reader) {
+        while survey.problems.isEmpty, let record = try survey.nextRecord(reader) {
             survey.rowCount += 1
             switch record {
             case .csv(_, let fields) where fields.count == survey.columns.count:
@@ -89,7 +98,7 @@ public struct FileSurvey: Sendable {
                 break
             }
             issues.removeAll(keepingCapacity: true)
-            if let row = typer.type(record, issues: &issues) {
+            if let row = typer.type(record, ids: &ids, issues: &issues) {
                 survey.noteDefaults(of: row)
             } else {
                 survey.invalidRowCount += 1
@@ -97,12 +106,12 @@ public struct FileSurvey: Sendable {
                 if room > 0 { survey.rowIssues.append(contentsOf: issues.prefix(room)) }
             }
         }
-        let readToTheEnd = survey.fileProblems.isEmpty
+        let readToTheEnd = survey.problems.isEmpty
         if reader.header == nil {
             survey.columns = jsonColumns
             if survey.rowCount > 0 {
                 let missing = plan.required.filter { !seenJSONColumns.contains($0) }
-                if !missing.isEmpty { survey.fileProblems.append(Self.missingColumnsProblem(missing, plan: plan)) }
+                if !missing.isEmpty { survey.problems.append(Self.missingColumnsProblem(missing, plan: plan)) }
             }
         }
         // A file refused before its end was not hashed whole: hash it again for the report.
@@ -131,27 +140,35 @@ public struct FileSurvey: Sendable {
         do {
             return try reader.next()
         } catch let error as FormatError {
-            fileProblems.append(error.description)
+            problems.append(FileProblem(readError: error))
             return nil
         }
     }
 
     private mutating func checkHeader(_ header: [String], headerLine: Int, plan: ColumnPlan) {
         if header.isEmpty || header == [""] {
-            fileProblems.append("line \(headerLine): expected a header row naming the columns, found an empty line")
+            problems.append(FileProblem(
+                kind: .emptyHeader, line: headerLine, message: "expected a header row naming the columns, found an empty line"))
             return
         }
         var seen: Set<String> = []
         for (index, name) in header.enumerated() {
-            if name.isEmpty { fileProblems.append("line \(headerLine), column \(index + 1): expected a column name, found an empty header cell") }
-            if !seen.insert(name).inserted { fileProblems.append("line \(headerLine), column \(index + 1): column '\(name)' appears twice in the header") }
+            if name.isEmpty {
+                problems.append(FileProblem(
+                    kind: .emptyHeaderCell, line: headerLine, column: index + 1, message: "expected a column name, found an empty header cell"))
+            }
+            if !seen.insert(name).inserted {
+                problems.append(FileProblem(
+                    kind: .duplicateHeader, line: headerLine, column: index + 1, columnName: name,
+                    message: "column '\(name)' appears twice in the header"))
+            }
         }
         let missing = plan.required.filter { !seen.contains($0) }
-        if !missing.isEmpty { fileProblems.append(Self.missingColumnsProblem(missing, plan: plan)) }
+        if !missing.isEmpty { problems.append(Self.missingColumnsProblem(missing, plan: plan)) }
     }
 
-    static func missingColumnsProblem(_ missing: [String], plan: ColumnPlan) -> String {
+    static func missingColumnsProblem(_ missing: [String], plan: ColumnPlan) -> FileProblem {
         let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-        return "missing required column\(missing.count == 1 ? "" : "s") \(names): the pipeline's data config names \(missing.count == 1 ? "it" : "them"), so every file must have \(missing.count == 1 ? "it" : "them")"
+        return FileProblem(kind: .missingColumn, columnName: missing.first, message: "missing required column\(missing.count == 1 ? "" : "s") \(names): the pipeline's data config names \(missing.count == 1 ? "it" : "them"), so every file must have \(missing.count == 1 ? "it" : "them")")
     }
 }

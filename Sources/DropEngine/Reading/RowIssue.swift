@@ -1,5 +1,7 @@
 /// One thing wrong with one row, said so that a person can find and fix it.
 public struct RowIssue: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// What went wrong, as a stable identifier; the other fields say it for a person.
+    public var kind: IssueKind
     /// 1-based line of the file where the row starts.
     public var line: Int
     /// 1-based position of the column in the CSV header (or of the character in a JSONL line).
@@ -13,7 +15,8 @@ public struct RowIssue: Sendable, Equatable, Codable, CustomStringConvertible {
     /// How to fix it, when there is more to say than what was expected.
     public var hint: String?
 
-    public init(line: Int, column: Int?, columnName: String?, value: String?, expected: String, hint: String? = nil) {
+    public init(kind: IssueKind, line: Int, column: Int?, columnName: String?, value: String?, expected: String, hint: String? = nil) {
+        self.kind = kind
         self.hint = hint
         self.line = line
         self.column = column

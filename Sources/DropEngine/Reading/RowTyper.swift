@@ -24,7 +24,23 @@ struct RowTyper {
         csvStats = columns.map { stats[$0] ?? ColumnStats() }
     }
 
-    /// The typed row, or nil with the reasons appended to `issues`.
+    /// The typed row, or nil with the reasons appended to `issues`; also checks that its
+    /// inference id is not one an earlier row gave. Every pass over a file calls this with its
+    /// own tracker, in file order, so that all reach the same verdict on every row.
+    func type(_ record: SourceRecord, ids: inout DuplicateIdTracker, issues: inout [RowIssue]) -> JSONObject? {
+        guard let row = type(record, issues: &issues) else { return nil }
+        guard ids.isActive, case .string(let id)? = row[ids.column], !id.isEmpty,
+            let earlier = ids.earlierLine(of: id, line: record.line)
+        else { return row }
+        issues.append(RowIssue(
+            kind: .duplicateId, line: record.line, column: columns.firstIndex(of: ids.column).map { $0 + 1 },
+            columnName: ids.column, value: id, expected: "an inference id not used by an earlier row (line \(earlier))",
+            hint: "Openlayer does not de-duplicate rows: give each row its own id, or leave it empty to have one made"))
+        return nil
+    }
+
+    /// The typed row, or nil with the reasons appended to `issues`. Checks the row alone: for
+    /// rows that are sent, use `type(_:ids:issues:)`.
     func type(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
         guard let row = typeValues(record, issues: &issues) else { return nil }
         if plan.purpose != .groundTruths, case .integer(let seconds)? = row[plan.timestampColumn], !timestampWindow.contains(seconds) {
@@ -35,7 +51,7 @@ struct RowTyper {
             guard case .string(let id)? = row[plan.inferenceIdColumn], !id.isEmpty else {
                 let index = columns.firstIndex(of: plan.inferenceIdColumn).map { $0 + 1 }
                 issues.append(RowIssue(
-                    line: record.line, column: index, columnName: plan.inferenceIdColumn, value: nil,
+                    kind: .missingInferenceId, line: record.line, column: index, columnName: plan.inferenceIdColumn, value: nil,
                     expected: "an inference id: a ground truth is matched to its prediction by it"))
                 return nil
             }
@@ -46,6 +62,7 @@ struct RowTyper {
     private func timestampIssue(_ seconds: Int64, line: Int) -> RowIssue {
         let looksLikeMilliseconds = timestampWindow.contains(seconds / 1000)
         return RowIssue(
+            kind: looksLikeMilliseconds ? .timestampMilliseconds : .timestampWindow,
             line: line, column: columns.firstIndex(of: plan.timestampColumn).map { $0 + 1 }, columnName: plan.timestampColumn,
             value: String(seconds), expected: "a timestamp in UNIX seconds within two years of now",
             hint: looksLikeMilliseconds ? "this looks like milliseconds: divide by 1000" : "UNIX seconds count from 1970-01-01 UTC")
@@ -54,7 +71,12 @@ struct RowTyper {
     private func typeValues(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
         switch record {
         case .malformed(let error, _):
-            issues.append(RowIssue(line: error.line, column: error.position, columnName: nil, value: nil, expected: "a JSON object on one line (\(error.message))"))
+            // The reader says "expected a JSON object on each line, found …" of valid JSON that
+            // is not an object; any other message is a syntax error.
+            let kind: IssueKind = error.message.hasPrefix("expected a JSON object on each line") ? .notAnObject : .badJSONLine
+            issues.append(RowIssue(
+                kind: kind, line: error.line, column: error.position, columnName: nil, value: nil,
+                expected: "a JSON object on one line (\(error.message))"))
             return nil
         case .csv(let line, let fields):
             return typeCSV(line: line, fields: fields, issues: &issues)
@@ -66,7 +88,7 @@ struct RowTyper {
     private func typeCSV(line: Int, fields: [String], issues: inout [RowIssue]) -> JSONObject? {
         guard fields.count == columns.count else {
             issues.append(RowIssue(
-                line: line, column: nil, columnName: nil, value: nil,
+                kind: .raggedRow, line: line, column: nil, columnName: nil, value: nil,
                 expected: "\(columns.count) fields as in the header, found \(fields.count)"))
             return nil
         }
@@ -80,7 +102,9 @@ struct RowTyper {
                 row.append(JSONObject.Field(key: columns[index], value: value))
             case .failure(let expectation):
                 valid = false
-                issues.append(RowIssue(line: line, column: index + 1, columnName: columns[index], value: expectation.found, expected: expectation.expected, hint: expectation.hint))
+                issues.append(RowIssue(
+                    kind: expectation.issue, line: line, column: index + 1, columnName: columns[index], value: expectation.found,
+                    expected: expectation.expected, hint: expectation.hint))
             }
         }
         return valid ? JSONObject(row) : nil
@@ -97,12 +121,14 @@ struct RowTyper {
                 row.append(JSONObject.Field(key: field.key, value: value))
             case .failure(let expectation):
                 valid = false
-                issues.append(RowIssue(line: line, column: nil, columnName: field.key, value: expectation.found, expected: expectation.expected, hint: expectation.hint))
+                issues.append(RowIssue(
+                    kind: expectation.issue, line: line, column: nil, columnName: field.key, value: expectation.found,
+                    expected: expectation.expected, hint: expectation.hint))
             }
         }
         for column in plan.required where object[column] == nil {
             valid = false
-            issues.append(RowIssue(line: line, column: nil, columnName: column, value: nil, expected: "a value for '\(column)', which the data config names"))
+            issues.append(RowIssue(kind: .missingValue, line: line, column: nil, columnName: column, value: nil, expected: "a value for '\(column)', which the data config names"))
         }
         return valid ? JSONObject(row) : nil
     }

@@ -72,7 +72,7 @@ enum ValueTyping {
         // The byte count bounds the character count from above: most cells need no counting.
         guard cell.utf8.count > maximumTextLength, cell.count > maximumTextLength else { return .success(.string(cell)) }
         return .failure(Expectation(
-            kind: .string, found: cell, detail: "text of at most 50,000 characters, found \(cell.count)",
+            kind: .string, found: cell, issue: .textTooLong, detail: "text of at most 50,000 characters, found \(cell.count)",
             hint: "Openlayer refuses longer cells; shorten or drop the column"))
     }
 
@@ -94,7 +94,7 @@ enum ValueTyping {
 
     private static func checkClass(_ index: Int64, classCount: Int, text: String) -> Result<JSONValue, Expectation> {
         guard classCount == 0 || (0..<Int64(classCount)).contains(index) else {
-            return .failure(Expectation(kind: .classIndex(classCount: classCount), found: text))
+            return .failure(Expectation(kind: .classIndex(classCount: classCount), found: text, issue: .classOutOfRange))
         }
         return .success(.integer(index))
     }
@@ -124,12 +124,12 @@ enum ValueTyping {
             }
         }
         if let classCount, classCount > 0, numbers.count != classCount {
-            return .failure(Expectation(kind: .scores(classCount: classCount), found: text))
+            return .failure(Expectation(kind: .scores(classCount: classCount), found: text, issue: .scoresLength))
         }
         let sum = numbers.reduce(0.0) { total, value in if case .double(let number) = value { total + number } else { total } }
         guard (0.9...1.1).contains(sum) else {
             return .failure(Expectation(
-                kind: .scores(classCount: classCount), found: text,
+                kind: .scores(classCount: classCount), found: text, issue: .scoresSum,
                 detail: "class probabilities that sum to 1 (0.9 to 1.1), found a sum of \((sum * 1000).rounded() / 1000)",
                 hint: "scores are one probability per class, in the order of classNames"))
         }
@@ -141,9 +141,29 @@ enum ValueTyping {
 struct Expectation: Error, Equatable {
     var kind: ColumnKind
     var found: String
+    /// What went wrong; by default, that the value is not of the column's kind at all.
+    var issue: IssueKind
     /// Says more precisely than the kind what was wrong (a sum, a length).
     var detail: String?
     var hint: String?
+
+    init(kind: ColumnKind, found: String, issue: IssueKind? = nil, detail: String? = nil, hint: String? = nil) {
+        self.kind = kind
+        self.found = found
+        self.issue = issue ?? Self.notOfKind(kind)
+        self.detail = detail
+        self.hint = hint
+    }
+
+    private static func notOfKind(_ kind: ColumnKind) -> IssueKind {
+        switch kind {
+        case .number, .inferred: .notANumber
+        case .string: .notText
+        case .classIndex: .notAClassIndex
+        case .timestamp: .notATimestamp
+        case .scores: .notScores
+        }
+    }
 
     var expected: String {
         if let detail { return detail }

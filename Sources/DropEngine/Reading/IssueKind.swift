@@ -1,0 +1,57 @@
+/// What is wrong with a file or one of its rows, as a short identifier that stays the same
+/// when the wording of a report changes: for tests, scripts reading `validate --json`, and
+/// grouping a report by kind.
+public enum IssueKind: String, Sendable, Codable, CaseIterable {
+    // MARK: The file as a whole: nothing of it is sent
+
+    /// 0 bytes: more likely a writer that closed too early than a batch with nothing to say.
+    case emptyFile = "empty-file"
+    /// The CSV header row is blank.
+    case emptyHeader = "empty-header"
+    /// A header cell without a name.
+    case emptyHeaderCell = "empty-header-cell"
+    /// The same column name twice in the header.
+    case duplicateHeader = "duplicate-header"
+    /// A column the data config names is not in the file.
+    case missingColumn = "missing-column"
+    /// A CSV quote never closed: the rest of the file cannot be read.
+    case unterminatedQuote = "unterminated-quote"
+    /// More invalid rows than `maxInvalidRowFraction` allows.
+    case tooManyInvalidRows = "too-many-invalid-rows"
+    /// Neither `.csv` nor `.jsonl`/`.ndjson`.
+    case unknownExtension = "unknown-extension"
+
+    // MARK: One row: set aside, the others published
+
+    /// A CSV row with more or fewer fields than the header.
+    case raggedRow = "ragged-row"
+    /// A JSONL line that is not valid JSON.
+    case badJSONLine = "bad-json-line"
+    /// A JSONL line that is valid JSON but not an object.
+    case notAnObject = "not-an-object"
+    /// A JSONL object without a key the data config names.
+    case missingValue = "missing-value"
+    case notANumber = "not-a-number"
+    /// A list or object where text was expected.
+    case notText = "not-text"
+    case notAClassIndex = "not-a-class-index"
+    /// An integer, but not below `len(classNames)`.
+    case classOutOfRange = "class-out-of-range"
+    /// Prediction scores that are not a list of numbers.
+    case notScores = "not-scores"
+    /// Prediction scores of a length other than `len(classNames)`.
+    case scoresLength = "scores-length"
+    /// Prediction scores that do not sum to 1 (0.9 to 1.1).
+    case scoresSum = "scores-sum"
+    case notATimestamp = "not-a-timestamp"
+    /// UNIX seconds, but more than two years from now.
+    case timestampWindow = "timestamp-window"
+    /// Out of the window, but in it once divided by 1000: milliseconds.
+    case timestampMilliseconds = "timestamp-milliseconds"
+    /// A text cell over 50,000 characters.
+    case textTooLong = "text-too-long"
+    /// A ground truth without the inference id that matches it to its prediction.
+    case missingInferenceId = "missing-inference-id"
+    /// An inference id an earlier row of the same file already gave.
+    case duplicateId = "duplicate-id"
+}
