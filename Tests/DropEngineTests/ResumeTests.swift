@@ -89,7 +89,7 @@ struct ResumeTests {
         #expect(records[0] == ["_line", "_reason", "amount", "merchant", "hour", "prediction", "scores"])
         #expect(records.count == 4)
         let byLine = Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0[0], $0) })
-        #expect(byLine["5"]?[1] == "column 'amount': expected a number, found 'oops'")
+        #expect(byLine["5"]?[1] == "column 'amount': expected a number, found 'oops' — write plain numbers: no units, no thousands separators, '.' for decimals")
         #expect(byLine["5"]?[2] == "oops")
         #expect(byLine["4"]?[1] == "refused by Openlayer: POST /data-stream answered 400: bad row")
         #expect(byLine["6"]?[3] == "m5")

@@ -55,3 +55,22 @@ public enum IssueKind: String, Sendable, Codable, CaseIterable {
     /// An inference id an earlier row of the same file already gave.
     case duplicateId = "duplicate-id"
 }
+
+extension IssueKind {
+    /// How to fix a row with this problem, when the issue itself brings no better hint.
+    var hint: String? {
+        switch self {
+        case .raggedRow: "a field holding a comma, a quote or a line break must be quoted, with inner quotes doubled"
+        case .badJSONLine: "each line must hold one complete JSON object"
+        case .notAnObject: "each line must hold one JSON object, like {\"amount\": 12.5}"
+        case .missingValue: "every row needs the columns the data config names"
+        case .notANumber: "write plain numbers: no units, no thousands separators, '.' for decimals"
+        case .notText: "write text as a JSON string"
+        case .notAClassIndex, .classOutOfRange: "predictions and labels are zero-based positions in classNames"
+        case .notScores, .scoresLength: "one probability per class, in the order of classNames, written like \"[0.1, 0.9]\""
+        case .notATimestamp: "UNIX seconds, as `date +%s` prints them"
+        case .duplicateId: "inference ids must be unique: a ground truth finds its prediction by it"
+        default: nil
+        }
+    }
+}

@@ -17,7 +17,7 @@ public struct RowIssue: Sendable, Equatable, Codable, CustomStringConvertible {
 
     public init(kind: IssueKind, line: Int, column: Int?, columnName: String?, value: String?, expected: String, hint: String? = nil) {
         self.kind = kind
-        self.hint = hint
+        self.hint = hint ?? kind.hint
         self.line = line
         self.column = column
         self.columnName = columnName
