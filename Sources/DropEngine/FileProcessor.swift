@@ -261,8 +261,14 @@ public struct FileProcessor: Sendable {
             let written = try package.write(survey, rejects: rejects)
             artifact = written.path
             rows = written.rows
-            let result = await ReferenceUpload(client: client, pipelineId: pipelineId, storage: settings.storage, delivery: delivery)
-                .send(tarball: written.path)
+            // What the SDK's upload_reference_dataframe does: the tarball, then the pipeline's URI.
+            let result = await StorageUpload.deliver(
+                file: written.path, objectName: "reference_dataset_\(Date().timeIntervalSince1970)_\(pipelineId).tar.gz",
+                contentType: settings.storage == .s3 || settings.storage == .local ? "application/x-tar" : "application/x-gzip",
+                client: client, storage: settings.storage, delivery: delivery
+            ) { [client, pipelineId] storageUri throws(OpenlayerError) in
+                try await client.setReferenceDataset(pipelineId: pipelineId, storageUri: storageUri)
+            }
             outcome = result.0
             file.storageUri = result.1
         } else {
@@ -418,27 +424,13 @@ public struct FileProcessor: Sendable {
     /// Counts the ground truths whose inference id this service never published, and says
     /// so once per file with a few examples: ids may come from elsewhere, so they are sent.
     private func unknownInferenceIds(_ survey: FileSurvey, logger: Logger) throws -> Int {
-        let plan = plans[.groundTruths]!
-        let reader = try SourceReader(path: survey.path, format: survey.format)
-        let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
-        var issues: [RowIssue] = []
-        var ids = DuplicateIdTracker(plan: plan)
-        var chunk: [String] = []
         var unknown: [String] = []
         var count = 0
-        func check() throws {
+        try survey.givenInferenceIds(plan: plans[.groundTruths]!) { chunk in
             let found = try journal.unknownInferenceIds(chunk, pipeline: pipeline)
             count += found.count
             if unknown.count < 5 { unknown += found.prefix(5 - unknown.count) }
-            chunk.removeAll(keepingCapacity: true)
         }
-        while let source = try reader.next() {
-            // Typed as when published (duplicates set aside), so the count matches what was sent.
-            guard let row = typer.type(source, ids: &ids, issues: &issues), case .string(let id)? = row[plan.inferenceIdColumn] else { continue }
-            chunk.append(id)
-            if chunk.count >= 1000 { try check() }
-        }
-        try check()
         if count > 0 {
             logger.warning("ground truths for inference ids this service never published; sent all the same, in case they were published elsewhere", metadata: [
                 "count": "\(count)", "examples": "\(unknown.joined(separator: ", "))",

@@ -85,27 +85,12 @@ public struct FileValidation: Sendable, Codable {
         _ survey: FileSurvey, plan: ColumnPlan, pipeline: String, journal: Journal, excluding fileId: Int64? = nil
     ) throws -> AlreadyPublished? {
         guard plan.purpose == .predictions, survey.rowCount > survey.rowsWithoutInferenceId + survey.invalidRowCount else { return nil }
-        let reader = try SourceReader(path: survey.path, format: survey.format)
-        let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
-        var ids = DuplicateIdTracker(plan: plan)
-        var issues: [RowIssue] = []
-        var chunk: [String] = []
         var found = AlreadyPublished(count: 0, examples: [])
-        func check() throws {
+        try survey.givenInferenceIds(plan: plan) { chunk in
             let published = try journal.publishedInferenceIds(chunk, pipeline: pipeline, excluding: fileId)
             found.count += published.count
             found.examples += published.prefix(max(0, 3 - found.examples.count))
-            chunk.removeAll(keepingCapacity: true)
         }
-        while let source = try reader.next() {
-            issues.removeAll(keepingCapacity: true)
-            guard let row = typer.type(source, ids: &ids, issues: &issues), case .string(let id)? = row[plan.inferenceIdColumn], !id.isEmpty else {
-                continue
-            }
-            chunk.append(id)
-            if chunk.count >= 1000 { try check() }
-        }
-        try check()
         return found.count > 0 ? found : nil
     }
 

@@ -71,28 +71,43 @@ struct BulkPublisher {
 
     /// Uploads the Arrow file and tells Openlayer about it, retrying as any request.
     func send(arrowPath: String, merge: Bool, presentColumns: Set<String>) async -> (BatchDelivery.Outcome, String?) {
-        let objectName = "batch_data_\(Date().timeIntervalSince1970)_\(pipelineId).arrow"
         let config = plan.wireConfig(presentColumns: presentColumns)
+        return await StorageUpload.deliver(
+            file: arrowPath, objectName: "batch_data_\(Date().timeIntervalSince1970)_\(pipelineId).arrow",
+            contentType: "application/octet-stream", client: client, storage: settings.storage, delivery: delivery
+        ) { [client, pipelineId] storageUri throws(OpenlayerError) in
+            try await client.publishStoredData(pipelineId: pipelineId, storageUri: storageUri, performDataMerge: merge, config: config)
+        }
+    }
+}
+
+/// The storage path shared by bulk files and reference datasets: a presigned URL, the upload,
+/// then the call that tells Openlayer where the object is — retried as a whole, so that an
+/// attempt after a failure starts with a fresh URL.
+enum StorageUpload {
+    /// - Parameter announce: the call naming the uploaded object (`POST /data`, or the
+    ///   pipeline's `referenceDatasetUri`). Returns the outcome and the storage URI used.
+    static func deliver(
+        file: String, objectName: String, contentType: String, client: OpenlayerClient, storage: StorageKind,
+        delivery: BatchDelivery, announce: @escaping @Sendable (String) async throws(OpenlayerError) -> Void
+    ) async -> (BatchDelivery.Outcome, String?) {
         let source: UploadSource
-        do { source = try .file(arrowPath, contentType: "application/octet-stream") } catch {
-            return (.refused("cannot read \(arrowPath): \(error)"), nil)
+        do { source = try .file(file, contentType: contentType) } catch {
+            return (.refused("cannot read \(file): \(error)"), nil)
         }
         let stored = StoredURI()
-        let outcome = await delivery.attempt { [client, pipelineId, storage = settings.storage] () throws(OpenlayerError) in
+        let outcome = await delivery.attempt { () throws(OpenlayerError) in
             let presigned = try await client.presignedURL(objectName: objectName)
-            try await StorageUpload.upload(client: client, source: source, to: presigned, objectName: objectName, storage: storage)
-            try await client.publishStoredData(pipelineId: pipelineId, storageUri: presigned.storageUri, performDataMerge: merge, config: config)
+            try await upload(client: client, source: source, to: presigned, objectName: objectName, storage: storage)
+            try await announce(presigned.storageUri)
             stored.set(presigned.storageUri)
         }
         return (outcome, stored.value)
     }
-}
 
-/// The upload step shared by bulk files and reference datasets.
-enum StorageUpload {
     /// Uploads, treating any refusal by the storage as transient: a presigned URL expires, and
     /// the next attempt asks for a new one. (A 403 there is the URL's signature, not the API key.)
-    static func upload(client: OpenlayerClient, source: UploadSource, to presigned: PresignedURL, objectName: String, storage: StorageKind) async throws(OpenlayerError) {
+    private static func upload(client: OpenlayerClient, source: UploadSource, to presigned: PresignedURL, objectName: String, storage: StorageKind) async throws(OpenlayerError) {
         do {
             try await client.upload(source, to: presigned, objectName: objectName, storage: storage)
         } catch {
