@@ -58,7 +58,7 @@ public actor PipelineHealth {
         case .paused(let reason):
             logger.error("the API key is refused; publishing is paused and the key is tried again every \(delay)", metadata: ["reason": "\(reason)"])
         case .retrying(let reason):
-            logger.warning("publishing is failing; retrying with backoff, nothing is dropped", metadata: ["reason": "\(reason)"])
+            logger.warning("requests to Openlayer are failing; retrying with backoff, nothing is dropped", metadata: ["reason": "\(reason)"])
         case .healthy:
             break
         }
