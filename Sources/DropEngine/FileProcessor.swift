@@ -138,7 +138,10 @@ public struct FileProcessor: Sendable {
                 problems: ["the pipeline's data config names no ground-truth column: set labelColumnName, targetColumnName or groundTruthColumnName"]),
                 logger: logger)
         }
-        let survey = try FileSurvey.survey(path: file.claimedPath, format: format, plan: plan)
+        // The window, if any, is around the claim: a file resumed after a restart gets the same verdicts.
+        let claimed = (try? Date(file.claimedAt, strategy: .iso8601)) ?? Date()
+        let timestamps = TimestampRule(windowDays: settings.timestampWindowDays, now: Int64(claimed.timeIntervalSince1970))
+        let survey = try FileSurvey.survey(path: file.claimedPath, format: format, plan: plan, timestamps: timestamps)
 
         if file.state != .queued, file.sha256 != survey.sha256 {
             // Written to after an earlier pass checked it (only a writer that kept the file
@@ -264,7 +267,6 @@ public struct FileProcessor: Sendable {
             // What the SDK's upload_reference_dataframe does: the tarball, then the pipeline's URI.
             let result = await StorageUpload.deliver(
                 file: written.path, objectName: "reference_dataset_\(Date().timeIntervalSince1970)_\(pipelineId).tar.gz",
-                contentType: settings.storage == .s3 || settings.storage == .local ? "application/x-tar" : "application/x-gzip",
                 client: client, storage: settings.storage, delivery: delivery
             ) { [client, pipelineId] storageUri throws(OpenlayerError) in
                 try await client.setReferenceDataset(pipelineId: pipelineId, storageUri: storageUri)
@@ -351,6 +353,7 @@ public struct FileProcessor: Sendable {
         let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: folder(file.kind), at: finished) { archived in
             var receipt = makeReceipt(file: file, survey: survey, published: 0, rejected: 0, batches: 0, finished: finished, archived: archived)
             receipt.status = "duplicate"
+            receipt.rowsDuplicate = survey.rowCount
             receipt.duplicateOf = firstPublication
             return receipt
         }
@@ -409,7 +412,7 @@ public struct FileProcessor: Sendable {
             file: file.name, pipeline: pipeline, project: binding.config.project,
             inferencePipelineId: binding.inferencePipelineId, format: survey.format.rawValue,
             sha256: survey.sha256, bytes: survey.byteCount, rows: survey.rowCount,
-            rowsPublished: published, rowsRejected: rejected, rejectedRowsFile: file.rejectedRowsPath, batches: batches,
+            rowsPublished: published, rowsRejected: rejected, rowsDuplicate: 0, rejectedRowsFile: file.rejectedRowsPath, batches: batches,
             inferenceIds: .init(
                 column: plan.inferenceIdColumn, source: idSource, generated: survey.rowsWithoutInferenceId,
                 first: survey.inferenceId(survey.firstInferenceId), last: survey.inferenceId(survey.lastInferenceId)),

@@ -48,7 +48,7 @@ public struct FileValidation: Sendable, Codable {
     /// Reads `path` as the service would for `pipeline`, sending nothing.
     /// - Parameters:
     ///   - journal: the service's journal, if at hand: then ids already published are pointed out.
-    ///   - now: UNIX seconds that timestamps must be within two years of.
+    ///   - now: UNIX seconds that a `timestampWindowDays` window is around.
     public static func validate(
         path: String, pipeline: PipelineConfig, kind: FileKind = .predictions, journal: Journal? = nil,
         now: Int64 = Int64(Date().timeIntervalSince1970)
@@ -61,7 +61,8 @@ public struct FileValidation: Sendable, Codable {
                 file: path, pipeline: pipeline.name, kind: kind, verdict: .rejected, rows: 0, invalidRows: 0,
                 fileProblems: [problem.description], problems: [problem], issues: IssueSummary([]), firstIssues: [])
         }
-        let survey = try FileSurvey.survey(path: path, format: format, plan: plan, now: now)
+        let timestamps = TimestampRule(windowDays: pipeline.publish.timestampWindowDays, now: now)
+        let survey = try FileSurvey.survey(path: path, format: format, plan: plan, timestamps: timestamps)
         var problems = survey.problems
         if let threshold = survey.thresholdProblem(maxInvalidRowFraction: pipeline.publish.maxInvalidRowFraction), problems.isEmpty {
             problems.append(FileProblem(kind: .tooManyInvalidRows, message: threshold))

@@ -84,9 +84,13 @@ public struct StarterConfig: Sendable {
     }
 
     static func value(ofCell cell: String) -> JSONValue {
-        if CellParsing.isNull(cell) { return .null }
-        if let integer = CellParsing.integer(cell) { return .integer(integer) }
-        if let double = CellParsing.double(cell) { return .double(double) }
+        if CSVCell.isMissing(cell) { return .null }
+        switch CSVCell.number(cell) {
+        case .integer(let integer)?: return .integer(integer)
+        case .double(let double)?: return .double(double)
+        case .infinite?, nil: break
+        }
+        if let flag = CSVCell.boolean(cell) { return .bool(flag) }
         if cell.hasPrefix("["), case .array(let items)? = try? JSONParser.parse(cell) { return .array(items) }
         return .string(cell)
     }

@@ -132,13 +132,13 @@ public struct OpenlayerClient: Sendable {
         switch storage {
         case .s3, .local:
             let fields = storage == .s3 ? (presigned.fields ?? [:]).sorted { $0.key < $1.key } : []
-            let multipart = MultipartUpload(fields: fields, fileName: objectName, contentType: source.contentType)
+            let multipart = MultipartUpload(fields: fields, fileName: objectName, contentType: storage.uploadContentType)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: multipart.contentType)
             request.body = .stream(multipart.body(around: source), length: .known(multipart.length(fileLength: source.length)))
         case .gcs, .azure:
             request.method = .PUT
-            request.headers.add(name: "Content-Type", value: source.contentType)
+            request.headers.add(name: "Content-Type", value: storage.uploadContentType)
             if storage == .azure { request.headers.add(name: "x-ms-blob-type", value: "BlockBlob") }
             request.body = .stream(source.chunks(), length: .known(source.length))
         }

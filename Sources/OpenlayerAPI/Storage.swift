@@ -11,6 +11,16 @@ public enum StorageKind: String, Sendable, Codable, CaseIterable {
     case azure
     /// Multipart/form-data POST with only `file` (a self-hosted deployment).
     case local
+
+    /// The content type the official SDK's `Uploader` gives every upload, Arrow file or
+    /// tarball alike: the file part's type in a multipart POST, the request's in a PUT.
+    /// Openlayer signs presigned GCS URLs with it, and such a URL answers 403 to any other.
+    public var uploadContentType: String {
+        switch self {
+        case .s3, .local: "application/x-tar"
+        case .gcs, .azure: "application/x-gzip"
+        }
+    }
 }
 
 /// The answer of `POST /storage/presigned-url`.
@@ -33,12 +43,10 @@ public struct PresignedURL: Sendable, Decodable, Equatable {
 /// upload sends the whole object again without it ever being held in memory.
 public struct UploadSource: Sendable {
     public var length: Int64
-    public var contentType: String
     public var chunks: @Sendable () -> AsyncThrowingStream<ByteBuffer, any Error>
 
-    public init(length: Int64, contentType: String, chunks: @escaping @Sendable () -> AsyncThrowingStream<ByteBuffer, any Error>) {
+    public init(length: Int64, chunks: @escaping @Sendable () -> AsyncThrowingStream<ByteBuffer, any Error>) {
         self.length = length
-        self.contentType = contentType
         self.chunks = chunks
     }
 }

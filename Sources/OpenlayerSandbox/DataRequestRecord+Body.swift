@@ -31,7 +31,7 @@ extension DataRequestRecord {
             status: status,
             configJSON: envelope?["config"].map { String(decoding: JSONWriter.encode($0), as: UTF8.self) },
             storageUri: kind == .data ? envelope?["storageUri"]?.stringValue : nil,
-            byteCount: nil, mergedCount: nil, unmatchedCount: nil
+            byteCount: nil, mergedCount: nil, unmatchedCount: nil, contentType: nil
         )
     }
 
@@ -41,7 +41,7 @@ extension DataRequestRecord {
         self.init(
             sequence: nil, id: UUID().uuidString.lowercased(), kind: .upload, pipelineId: nil,
             receivedAt: receivedAt, rowCount: 0, status: 0, configJSON: nil, storageUri: nil, byteCount: nil,
-            mergedCount: nil, unmatchedCount: nil
+            mergedCount: nil, unmatchedCount: nil, contentType: nil
         )
     }
 }

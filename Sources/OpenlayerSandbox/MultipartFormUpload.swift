@@ -15,7 +15,9 @@ struct MultipartFormUpload {
     /// Field values are short (S3's policy is a few KiB); a longer one is refused, not buffered.
     static let maximumFieldBytes = 64 * 1024
 
-    func receive(_ request: Request, to path: String, context: SandboxRequestContext) async throws {
+    /// Streams the `file` part to `path`; returns the content type that part declared.
+    @discardableResult
+    func receive(_ request: Request, to path: String, context: SandboxRequestContext) async throws -> String? {
         let reader = try MultipartReader(request)
         var expected: [String: String] = [:]
         for field in expectedFields.fields {
@@ -38,7 +40,7 @@ struct MultipartFormUpload {
                         "'file' must be the last field of the form, but '\(next.name)' follows it."
                     )
                 }
-                return
+                return part.contentType
             }
             guard let value = expected[name] else {
                 throw SandboxError.badRequest(

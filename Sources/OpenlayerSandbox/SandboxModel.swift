@@ -90,6 +90,9 @@ struct DataRequestRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     /// stored rows with their inference id, and how many found none (kept as pending ground truths).
     var mergedCount: Int?
     var unmatchedCount: Int?
+    /// The content type an upload came with: the `file` part's in a multipart form, the
+    /// request's in a PUT.
+    var contentType: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         sequence = inserted.rowID
@@ -212,6 +215,11 @@ enum SandboxSchema {
             }
         }
         migrator.registerMigration("v2", migrate: migrateToV2)
+        migrator.registerMigration("v3") { db in
+            try db.alter(table: DataRequestRecord.databaseTableName) { table in
+                table.add(column: "contentType", .text)
+            }
+        }
         return migrator
     }
 }

@@ -9,7 +9,8 @@ import Hummingbird
 /// sandbox answered: `status` is the HTTP status, or 0 with `"dropped": true` when the
 /// connection was closed without an answer (the `dropNext` fault). Uploads have no pipeline, so
 /// a `pipelineId` filter leaves them out; `storageUri` and `bytes` say what was uploaded or read,
-/// `mergedCount` and `unmatchedCount` how a merge went (`null` where they do not apply).
+/// `mergedCount` and `unmatchedCount` how a merge went, `contentType` the type an upload came
+/// with (`null` where they do not apply).
 struct SandboxRequestRoutes: Sendable {
     let store: SandboxStore
 
@@ -41,6 +42,7 @@ extension DataRequestRecord {
             "bytes": byteCount.map(JSONValue.integer) ?? .null,
             "mergedCount": mergedCount.map { .integer(Int64($0)) } ?? .null,
             "unmatchedCount": unmatchedCount.map { .integer(Int64($0)) } ?? .null,
+            "contentType": .nullable(contentType),
         ]))
     }
 }

@@ -14,7 +14,7 @@ import Darwin
 ///
 /// - s3: a multipart POST, presigned fields first, `file` last (see `MultipartFormUpload`); 204.
 /// - local: a multipart POST with just `file`; 204.
-/// - gcs: a PUT of the bytes; 200.
+/// - gcs: a PUT of the bytes with the Content-Type the URL was signed with; 200, else 403.
 /// - azure: a PUT of the bytes with `x-ms-blob-type: BlockBlob` (Azure's 400 without it); 201.
 ///
 /// Presigned, so no key is asked (`BearerAuthMiddleware` lets this path through) and no fault is
@@ -24,6 +24,8 @@ import Darwin
 /// ones included.
 struct UploadRoutes: Sendable {
     static let pathPrefix = "/v1/storage/uploads/"
+    /// The type Openlayer signs GCS upload URLs with: what the official SDK sends there.
+    static let gcsSignedContentType = "application/x-gzip"
 
     let store: SandboxStore
     let files: StorageDirectory
@@ -45,7 +47,8 @@ struct UploadRoutes: Sendable {
             }
             entry.storageUri = object.storageUri
             do {
-                let status = try await receive(request, for: object, to: incoming, context: context)
+                let (status, contentType) = try await receive(request, for: object, to: incoming, context: context)
+                entry.contentType = contentType
                 let relative = StorageDirectory.objectPath(uploadId: object.id, objectName: object.objectName)
                 entry.byteCount = try Self.fileSize(incoming)
                 try files.moveIntoPlace(incoming, relative: relative)
@@ -60,10 +63,10 @@ struct UploadRoutes: Sendable {
     }
 
     /// Writes the upload to `path` if it follows the object's storage protocol, and returns the
-    /// status that storage answers a successful upload with.
+    /// status that storage answers a successful upload with and the upload's content type.
     private func receive(
         _ request: Request, for object: StorageObjectRecord, to path: String, context: SandboxRequestContext
-    ) async throws -> HTTPResponse.Status {
+    ) async throws -> (HTTPResponse.Status, String?) {
         switch object.storage {
         case .s3, .local:
             try Self.require(.post, request, "a multipart/form-data POST", object.storage)
@@ -73,12 +76,22 @@ struct UploadRoutes: Sendable {
             } else {
                 fields = JSONObject()
             }
-            try await MultipartFormUpload(expectedFields: fields).receive(request, to: path, context: context)
-            return .noContent
+            let contentType = try await MultipartFormUpload(expectedFields: fields).receive(request, to: path, context: context)
+            return (.noContent, contentType)
         case .gcs:
             try Self.require(.put, request, "a PUT of the file's bytes", object.storage)
+            // A V4 signed URL covers the Content-Type it was signed with; GCS answers any other
+            // with 403 SignatureDoesNotMatch.
+            let contentType = request.headers[.contentType]
+            guard contentType == Self.gcsSignedContentType else {
+                throw SandboxError(
+                    .forbidden,
+                    "SignatureDoesNotMatch: this URL was signed for Content-Type '\(Self.gcsSignedContentType)', "
+                        + "the request has '\(contentType ?? "none")'."
+                )
+            }
             try await FileIO().writeFile(contents: request.body, path: path, context: context)
-            return .ok
+            return (.ok, contentType)
         case .azure:
             try Self.require(.put, request, "a PUT of the file's bytes", object.storage)
             guard request.headers[.msBlobType] == "BlockBlob" else {
@@ -87,7 +100,7 @@ struct UploadRoutes: Sendable {
                 )
             }
             try await FileIO().writeFile(contents: request.body, path: path, context: context)
-            return .created
+            return (.created, request.headers[.contentType])
         }
     }
 

@@ -6,27 +6,49 @@ import Testing
 struct RowRuleTests {
     static let header = "amount,merchant,hour,prediction,scores,timestamp\n"
 
-    static func issues(_ rows: String, now: Int64 = 1_795_651_200) throws -> [RowIssue] {
+    static func issues(_ rows: String, timestampWindowDays: Int? = nil, now: Int64 = 1_795_651_200) throws -> [RowIssue] {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = try directory.write("f.csv", header + rows)
-        let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan)
+        let timestamps = TimestampRule(windowDays: timestampWindowDays, now: now)
+        let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: timestamps)
         return survey.rowIssues
     }
 
-    @Test("Timestamps must be UNIX seconds within two years of now; milliseconds get a hint")
+    @Test("Any date in UNIX seconds is published; milli-, micro- and nanoseconds are refused with a hint")
+    func timestampUnits() throws {
+        let found = try Self.issues("""
+            1,fuel,1,0,"[0.5, 0.5]",1631971200
+            1,fuel,1,0,"[0.5, 0.5]",1795651200000
+            1,fuel,1,0,"[0.5, 0.5]",1795651200000000
+            1,fuel,1,0,"[0.5, 0.5]",1795651200000000000
+            1,fuel,1,0,"[0.5, 0.5]",86400
+            1,fuel,1,0,"[0.5, 0.5]",99999999999
+
+            """)
+        #expect(found.map(\.line) == [3, 4, 5])
+        #expect(found.allSatisfy { $0.kind == .timestampMilliseconds && $0.column == 6 && $0.columnName == "timestamp" })
+        #expect(found.allSatisfy { $0.expected == "a timestamp in UNIX seconds, like 1764115200" })
+        #expect(found.map(\.hint) == [
+            "this looks like milliseconds: divide by 1000", "this looks like microseconds: divide by 1,000,000",
+            "this looks like nanoseconds: divide by 1,000,000,000",
+        ])
+    }
+
+    @Test("With timestampWindowDays, a timestamp further from now is set aside")
     func timestampWindow() throws {
         let found = try Self.issues("""
             1,fuel,1,0,"[0.5, 0.5]",1795651200
             1,fuel,1,0,"[0.5, 0.5]",1795651200000
             1,fuel,1,0,"[0.5, 0.5]",1500000000
+            1,fuel,1,0,"[0.5, 0.5]",1795564801
 
-            """)
+            """, timestampWindowDays: 1)
         #expect(found.count == 2)
-        #expect(found[0].line == 3 && found[0].column == 6 && found[0].columnName == "timestamp")
-        #expect(found[0].expected == "a timestamp in UNIX seconds within two years of now")
-        #expect(found[0].hint == "this looks like milliseconds: divide by 1000")
-        #expect(found[1].line == 4 && found[1].hint == "UNIX seconds count from 1970-01-01 UTC")
+        #expect(found[0].line == 3 && found[0].kind == .timestampMilliseconds)
+        #expect(found[1].line == 4 && found[1].kind == .timestampWindow && found[1].column == 6)
+        #expect(found[1].expected == "a timestamp in UNIX seconds within 1 day of now (timestampWindowDays)")
+        #expect(found[1].hint?.hasPrefix("UNIX seconds count from 1970-01-01 UTC") == true)
     }
 
     @Test("Prediction scores must sum to about 1")
@@ -105,9 +127,9 @@ struct DuplicateIdTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = try directory.write("r.jsonl", """
-            {"inference_id": "a1", "amount": 1, "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5]}
-            {"inference_id": "a1", "amount": 2, "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5]}
-            {"inference_id": "a1", "amount": "x", "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5]}
+            {"inference_id": "a1", "amount": 1, "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5], "label": 0}
+            {"inference_id": "a1", "amount": 2, "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5], "label": 0}
+            {"inference_id": "a1", "amount": "x", "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5], "label": 1}
             """)
         let plan = ColumnPlan(taskType: .tabularClassification, dataConfig: Fixtures.fraudConfig, purpose: .reference)
         let survey = try FileSurvey.survey(path: path, format: .jsonl, plan: plan)

@@ -78,7 +78,7 @@ struct TypingTests {
             line",x,1,0,"[0.5, 0.5]"
             1,fuel,1,2,"[0.5, 0.5]"
             1,fuel,1,1,"[0.5]"
-            1,fuel,1
+            1,fuel,1,0,"[0.5, 0.5]",extra
             """)
         let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan)
         #expect(!survey.isPublishable)
@@ -90,8 +90,8 @@ struct TypingTests {
         #expect(issues[1].line == 3 && issues[1].column == 1 && issues[1].value == "multi\nline")
         #expect(issues[2].line == 5 && issues[2].columnName == "prediction" && issues[2].expected.contains("0 to 1"))
         #expect(issues[3].line == 6 && issues[3].columnName == "scores" && issues[3].expected.contains("list of 2"))
-        // A ragged row is reported with its line and the field counts.
-        #expect(issues[4].line == 7 && issues[4].column == nil && issues[4].expected == "5 fields as in the header, found 3")
+        // A row longer than the header is reported with its line and the field counts.
+        #expect(issues[4].line == 7 && issues[4].column == nil && issues[4].expected == "at most 5 fields as in the header, found 6")
         #expect(issues.map(\.kind) == [.notANumber, .notANumber, .classOutOfRange, .scoresLength, .raggedRow])
     }
 

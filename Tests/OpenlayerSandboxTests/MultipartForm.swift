@@ -25,7 +25,8 @@ struct MultipartForm {
         for part in parts {
             var head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\""
             if let fileName = part.fileName {
-                head += "; filename=\"\(fileName)\"\r\nContent-Type: application/octet-stream"
+                // The SDK's Uploader gives the file part this type, Arrow file or tarball alike.
+                head += "; filename=\"\(fileName)\"\r\nContent-Type: application/x-tar"
             }
             body += Array((head + "\r\n\r\n").utf8) + part.bytes + Array("\r\n".utf8)
         }

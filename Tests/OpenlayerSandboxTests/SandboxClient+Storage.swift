@@ -42,12 +42,12 @@ extension SandboxClient {
             )
         case .gcs:
             return try await http(
-                "PUT", presigned.url, headers: [("Content-Type", "application/octet-stream")], body: bytes, key: nil
+                "PUT", presigned.url, headers: [("Content-Type", "application/x-gzip")], body: bytes, key: nil
             )
         case .azure:
             return try await http(
                 "PUT", presigned.url,
-                headers: [("Content-Type", "application/octet-stream"), ("x-ms-blob-type", "BlockBlob")],
+                headers: [("Content-Type", "application/x-gzip"), ("x-ms-blob-type", "BlockBlob")],
                 body: bytes, key: nil
             )
         }

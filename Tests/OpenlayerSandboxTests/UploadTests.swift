@@ -116,6 +116,16 @@ import Testing
                 "POST", presigned.url, headers: [("Content-Type", form.contentType)], body: form.body, key: nil
             )
             #expect(post.status == 405, "a GCS signed URL takes a PUT")
+
+            // Signed with the SDK's Content-Type: another is refused as GCS refuses it.
+            let again = try await client.presign("batch.arrow")
+            let octets = try await client.http(
+                "PUT", again.url, headers: [("Content-Type", "application/octet-stream")], body: [1], key: nil
+            )
+            #expect(octets.status == 403)
+            #expect(try octets.json.at("error")?.string?.hasPrefix("SignatureDoesNotMatch") == true)
+            let logged = try await client.loggedRequests()
+            #expect(logged.map { $0.at("contentType") } == [.string("application/x-gzip"), .null, .null])
         }
     }
 

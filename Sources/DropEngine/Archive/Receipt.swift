@@ -1,6 +1,6 @@
 /// What became of one file, written beside it in the archive as `<name>.receipt.json`.
-/// `rows` always equals `rowsPublished + rowsRejected` for a published file. It never holds
-/// the API key.
+/// `rows` always equals `rowsPublished + rowsRejected + rowsDuplicate`, so that a script
+/// reading receipts can account for every row. It never holds the API key.
 public struct Receipt: Sendable, Codable, Equatable {
     public struct InferenceIds: Sendable, Codable, Equatable {
         /// The column that holds them in what was sent.
@@ -51,6 +51,9 @@ public struct Receipt: Sendable, Codable, Equatable {
     public var rows: Int
     public var rowsPublished: Int
     public var rowsRejected: Int
+    /// Rows not sent because the same content was already published (`status: duplicate`,
+    /// see `duplicateOf`): all of the file's rows then; 0 otherwise.
+    public var rowsDuplicate: Int
     /// Where the rejected rows are, each with its line and reason.
     public var rejectedRowsFile: String?
     /// Acknowledged requests.

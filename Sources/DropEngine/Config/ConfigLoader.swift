@@ -94,6 +94,12 @@ public enum ConfigLoader {
             settings.maxInvalidRowFraction = fraction
         }
         if let timestampDefault = raw?.timestampDefault { settings.timestampDefault = timestampDefault }
+        if let days = raw?.timestampWindowDays {
+            guard (1...3_650_000).contains(days) else {
+                throw ConfigError(file: file, keyPath: keyPath + ".timestampWindowDays", message: "expected a positive number of days, found \(days)", kind: .outOfRange)
+            }
+            settings.timestampWindowDays = days
+        }
         if let duplicates = raw?.duplicates { settings.duplicates = duplicates }
         if let mode = raw?.mode { settings.mode = mode }
         if let mode = raw?.groundTruthMode { settings.groundTruthMode = mode }

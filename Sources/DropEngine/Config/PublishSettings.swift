@@ -36,6 +36,10 @@ public struct PublishSettings: Sendable, Equatable {
     /// Requests on the wire at once per pipeline; reading waits while they are all out.
     public var maxBatchesInFlight: Int = 2
     public var timestampDefault: TimestampDefault = .fileModificationTime
+    /// When set, a row whose timestamp is more than this many days from now is set aside; by
+    /// default any date is published (backfills are normal), and only numbers too large to be
+    /// seconds are refused.
+    public var timestampWindowDays: Int?
     /// Above this fraction of invalid rows the whole file is rejected untouched; below it,
     /// the invalid rows are set aside and the rest is published.
     public var maxInvalidRowFraction: Double = 0.1

@@ -24,6 +24,7 @@ struct RawConfig: Decodable {
         var maxBatchBytes: Int?
         var maxBatchesInFlight: Int?
         var timestampDefault: PublishSettings.TimestampDefault?
+        var timestampWindowDays: Int?
         var maxInvalidRowFraction: Double?
         var duplicates: PublishSettings.DuplicatePolicy?
         var mode: PublishSettings.Mode?
@@ -34,7 +35,7 @@ struct RawConfig: Decodable {
         var storage: StorageKind?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case batchRows, maxBatchBytes, maxBatchesInFlight, timestampDefault, maxInvalidRowFraction, duplicates, mode
+            case batchRows, maxBatchBytes, maxBatchesInFlight, timestampDefault, timestampWindowDays, maxInvalidRowFraction, duplicates, mode
             case bulkRowThreshold, groundTruthMode, groundTruthBulkRowThreshold, groundTruthConcurrency, storage
         }
     }

@@ -17,26 +17,24 @@ struct ArrowSchemaPlan {
         }
         fields = names.map { name in
             let stats = survey.stats[name] ?? ColumnStats()
-            return ArrowField(name: name, type: Self.type(of: plan.kind(of: name), stats: stats, format: survey.format))
+            return ArrowField(name: name, type: Self.type(of: plan.kind(of: name), stats: stats))
         }
     }
 
-    static func type(of kind: ColumnKind, stats: ColumnStats, format: SourceFormat) -> ArrowType {
+    static func type(of kind: ColumnKind, stats: ColumnStats) -> ArrowType {
         switch kind {
         case .number: return stats.allIntegers ? .int64 : .double
         case .classIndex, .timestamp: return .int64
         case .string: return .utf8
         case .scores: return .listOfDouble
         case .inferred:
-            guard format == .jsonl else {
-                return stats.allNumbers ? (stats.allIntegers ? .int64 : .double) : .utf8
-            }
-            let types = stats.jsonTypes
-            if types.isEmpty { return .utf8 }
-            if types == [.integer] { return .int64 }
-            if types.isSubset(of: [.integer, .double]) { return .double }
-            if types == [.bool] { return .bool }
-            if types == [.numberList] { return .listOfDouble }
+            // The one type every sent value of the column has, as the stream path types them.
+            let seen = stats.seen
+            if seen.isEmpty { return .utf8 }
+            if seen == .integer { return .int64 }
+            if seen.isSubset(of: [.integer, .double]) { return .double }
+            if seen == .bool { return .bool }
+            if seen == .numberList { return .listOfDouble }
             return .utf8
         }
     }

@@ -33,7 +33,7 @@ struct BulkPublisher {
         let arrowPath = URL(fileURLWithPath: survey.path).deletingLastPathComponent().path
             + "/." + URL(fileURLWithPath: survey.path).lastPathComponent + ".arrow"
         let writer = try ArrowStreamWriter(path: arrowPath, schema: schema.fields)
-        let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        let typer = RowTyper(plan: plan, survey: survey)
         var idTracker = DuplicateIdTracker(plan: plan)
         let filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
         var hasher = SHA256()
@@ -74,7 +74,7 @@ struct BulkPublisher {
         let config = plan.wireConfig(presentColumns: presentColumns)
         return await StorageUpload.deliver(
             file: arrowPath, objectName: "batch_data_\(Date().timeIntervalSince1970)_\(pipelineId).arrow",
-            contentType: "application/octet-stream", client: client, storage: settings.storage, delivery: delivery
+            client: client, storage: settings.storage, delivery: delivery
         ) { [client, pipelineId] storageUri throws(OpenlayerError) in
             try await client.publishStoredData(pipelineId: pipelineId, storageUri: storageUri, performDataMerge: merge, config: config)
         }
@@ -88,11 +88,11 @@ enum StorageUpload {
     /// - Parameter announce: the call naming the uploaded object (`POST /data`, or the
     ///   pipeline's `referenceDatasetUri`). Returns the outcome and the storage URI used.
     static func deliver(
-        file: String, objectName: String, contentType: String, client: OpenlayerClient, storage: StorageKind,
+        file: String, objectName: String, client: OpenlayerClient, storage: StorageKind,
         delivery: BatchDelivery, announce: @escaping @Sendable (String) async throws(OpenlayerError) -> Void
     ) async -> (BatchDelivery.Outcome, String?) {
         let source: UploadSource
-        do { source = try .file(file, contentType: contentType) } catch {
+        do { source = try .file(file) } catch {
             return (.refused("cannot read \(file): \(error)"), nil)
         }
         let stored = StoredURI()

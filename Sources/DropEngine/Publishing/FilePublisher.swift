@@ -130,7 +130,7 @@ private struct PublishRun {
         self.plan = plan
         self.settings = settings
         self.survey = survey
-        typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        typer = RowTyper(plan: plan, survey: survey)
         idTracker = DuplicateIdTracker(plan: plan)
         filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
         var present = Set(survey.columns)

@@ -4,9 +4,9 @@ import OpenlayerAPI
 
 extension UploadSource {
     /// A file's bytes in 1 MiB chunks, read afresh for every attempt.
-    static func file(_ path: String, contentType: String) throws -> UploadSource {
+    static func file(_ path: String) throws -> UploadSource {
         let size = try FileStamp(path: path).size
-        return UploadSource(length: size, contentType: contentType) {
+        return UploadSource(length: size) {
             AsyncThrowingStream { continuation in
                 let task = Task {
                     do {

@@ -49,7 +49,7 @@ struct ReferencePackage {
         var buffer: [UInt8] = []
         CSVWriter.appendRecord(survey.columns, to: &buffer)
         let reader = try SourceReader(path: survey.path, format: survey.format)
-        let typer = RowTyper(plan: plan, columns: survey.columns, stats: survey.stats)
+        let typer = RowTyper(plan: plan, survey: survey)
         var idTracker = DuplicateIdTracker(plan: plan)
         var issues: [RowIssue] = []
         var rows = 0

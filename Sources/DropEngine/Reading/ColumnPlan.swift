@@ -7,9 +7,11 @@ public struct ColumnPlan: Sendable {
     public let taskType: TaskType
     public let dataConfig: DataConfig
     public let purpose: FileKind
-    /// Columns every file must have. Predictions and references: all the config names, except
-    /// the ground truth (a predictions file may come before its labels) and the id and
-    /// timestamp (filled in). Ground truths: the inference id and the ground-truth column.
+    /// Columns every file must have. Predictions: all the config names, except the ground truth
+    /// (a predictions file may come before its labels) and the id and timestamp (filled in).
+    /// References: the features and the ground truth, if configured; predictions and scores
+    /// may be absent. Ground truths: the inference id
+    /// and the ground-truth column.
     public let required: [String]
     public let inferenceIdColumn: String
     public let timestampColumn: String
@@ -66,12 +68,14 @@ public struct ColumnPlan: Sendable {
         name(config.numOfTokenColumnName, .number)
         name(config.sessionIdColumnName, .string)
         name(config.userIdColumnName, .string)
-        name(config.predictionsColumnName, outcomeKind)
-        name(config.predictionScoresColumnName, .scores(classCount: classCount))
+        // Reference data is often training data: labels, no predictions (the SDK uploads it so).
+        let isReference = purpose == .reference
+        name(config.predictionsColumnName, outcomeKind, required: !isReference)
+        name(config.predictionScoresColumnName, .scores(classCount: classCount), required: !isReference)
         name(config.latencyColumnName, .number)
-        name(config.labelColumnName, outcomeKind, required: false)
-        name(config.targetColumnName, .number, required: false)
-        name(config.groundTruthColumnName, .string, required: false)
+        name(config.labelColumnName, outcomeKind, required: isReference)
+        name(config.targetColumnName, .number, required: isReference)
+        name(config.groundTruthColumnName, .string, required: isReference)
         name(inferenceIdColumn, .string, required: false)
         name(timestampColumn, .timestamp, required: false)
         self.kinds = kinds
@@ -95,7 +99,8 @@ public struct ColumnPlan: Sendable {
             return config
         }
         var config = DataConfig.wireObject(dataConfig)
-        for key in ["labelColumnName", "targetColumnName", "groundTruthColumnName"] {
+        // Columns a file may lack (labels; in a reference dataset, predictions and scores).
+        for key in ["labelColumnName", "targetColumnName", "groundTruthColumnName", "predictionsColumnName", "predictionScoresColumnName"] {
             if case .string(let column)? = config[key], !presentColumns.contains(column) { config[key] = nil }
         }
         if fillsDefaults {

@@ -1,70 +1,43 @@
 import DropFormats
 
-/// What the survey learned about one column's values: enough to type it like pandas would.
+/// The JSON types a column's sent values hold: enough to give the column one type, as pandas
+/// gives each column one dtype.
+///
+/// Only rows that are sent are observed: a row set aside never changes how the others are
+/// typed (one bad cell must not turn `3` into `3.0` for the whole file).
 struct ColumnStats: Sendable {
-    /// Every non-empty value parsed as an integer.
-    var allIntegers = true
-    /// Every non-empty value parsed as a number.
-    var allNumbers = true
-    /// The JSON types seen in a JSONL column (not null), for the Arrow type of a column the
-    /// config does not name.
-    var jsonTypes: Set<JSONType> = []
-
-    enum JSONType: Sendable, Hashable {
-        case bool, integer, double, string, numberList, other
+    struct Seen: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let bool = Seen(rawValue: 1 << 0)
+        static let integer = Seen(rawValue: 1 << 1)
+        static let double = Seen(rawValue: 1 << 2)
+        static let string = Seen(rawValue: 1 << 3)
+        static let numberList = Seen(rawValue: 1 << 4)
+        static let other = Seen(rawValue: 1 << 5)
     }
 
-    mutating func observe(json value: JSONValue) {
+    /// The types of the non-null values seen so far.
+    var seen: Seen = []
+
+    /// Every non-null value is an integer (or there is none).
+    var allIntegers: Bool { seen.isSubset(of: .integer) }
+    /// Every non-null value is a number.
+    var allNumbers: Bool { seen.isSubset(of: [.integer, .double]) }
+    /// Every non-null value is a boolean.
+    var allBooleans: Bool { seen.isSubset(of: .bool) }
+
+    /// Notes a value as it was typed for sending.
+    mutating func observe(_ value: JSONValue) {
         switch value {
         case .null: return
-        case .bool: jsonTypes.insert(.bool)
-        case .integer: jsonTypes.insert(.integer)
-        case .double:
-            jsonTypes.insert(.double)
-            allIntegers = false
-        case .string: jsonTypes.insert(.string)
+        case .bool: seen.insert(.bool)
+        case .integer: seen.insert(.integer)
+        case .double: seen.insert(.double)
+        case .string: seen.insert(.string)
         case .array(let items):
             let numeric = items.allSatisfy { if case .integer = $0 { true } else if case .double = $0 { true } else { false } }
-            jsonTypes.insert(numeric ? .numberList : .other)
-        case .object: jsonTypes.insert(.other)
+            seen.insert(numeric ? .numberList : .other)
+        case .object: seen.insert(.other)
         }
-    }
-
-    mutating func observe(csvCell cell: String) {
-        guard allNumbers, !CellParsing.isNull(cell) else { return }
-        if CellParsing.integer(cell) != nil { return }
-        allIntegers = false
-        if CellParsing.double(cell) == nil { allNumbers = false }
-    }
-}
-
-/// How CSV text becomes numbers; shared by the survey and the typer so both agree.
-enum CellParsing {
-    /// Empty cells, and what pandas reads as missing, become null.
-    static func isNull(_ cell: String) -> Bool {
-        cell.isEmpty || cell == "NaN" || cell == "nan" || cell == "NA" || cell == "null" || cell == "None"
-    }
-
-    static func integer(_ cell: String) -> Int64? {
-        if let value = Int64(cell) { return value }
-        let trimmed = cell.trimmingSpaces()
-        return trimmed.count == cell.count ? nil : Int64(trimmed)
-    }
-
-    static func double(_ cell: String) -> Double? {
-        let trimmed = cell.trimmingSpaces()
-        guard let value = Double(trimmed), value.isFinite else { return nil }
-        // Swift also reads hexadecimal floats ("0x1p3"), which pandas does not.
-        if trimmed.contains("x") || trimmed.contains("X") { return nil }
-        return value
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
-        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
-        return String(view)
     }
 }

@@ -4,7 +4,7 @@ extension FileSurvey {
     /// a time — the size of one journal query — without holding them all.
     func givenInferenceIds(plan: ColumnPlan, _ body: ([String]) throws -> Void) throws {
         let reader = try SourceReader(path: path, format: format)
-        let typer = RowTyper(plan: plan, columns: columns, stats: stats)
+        let typer = RowTyper(plan: plan, survey: self)
         var ids = DuplicateIdTracker(plan: plan)
         var issues: [RowIssue] = []
         var chunk: [String] = []

@@ -28,7 +28,10 @@ public struct FileSurvey: Sendable {
     public var hasTimestampColumn: Bool { columns.contains(timestampColumn) }
     var inferenceIdColumn: String
     var timestampColumn: String
+    /// What the sent rows hold in each column: decides each column's one type.
     var stats: [String: ColumnStats] = [:]
+    /// The timestamps rows may carry, fixed at the survey so that every later pass agrees.
+    public var timestamps: TimestampRule
     /// Size and modification time when surveyed; a change later means a writer is still at it.
     public var stamp: FileStamp
     /// Valid rows that carry no inference id, or no timestamp, and get one filled in.
@@ -57,10 +60,9 @@ public struct FileSurvey: Sendable {
     public var isPublishable: Bool { problems.isEmpty && invalidRowCount == 0 }
 
     /// Reads the whole file once, streaming, hashing it in the same pass.
-    /// - Parameter now: UNIX seconds that timestamps must be within two years of; a fixed
-    ///   value makes a check reproducible.
+    /// - Parameter timestamps: which timestamps rows may carry; by default any date in seconds.
     public static func survey(
-        path: String, format: SourceFormat, plan: ColumnPlan, now: Int64 = Int64(Date().timeIntervalSince1970)
+        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule = .anyDate
     ) throws -> FileSurvey {
         let stamp = try FileStamp(path: path)
         var hasher = SHA256()
@@ -68,7 +70,7 @@ public struct FileSurvey: Sendable {
         var survey = FileSurvey(
             path: path, format: format, sha256: "", sha256Bytes: [], byteCount: stamp.size,
             modificationTime: stamp.modificationSeconds, columns: reader.header ?? [],
-            inferenceIdColumn: plan.inferenceIdColumn, timestampColumn: plan.timestampColumn, stamp: stamp)
+            inferenceIdColumn: plan.inferenceIdColumn, timestampColumn: plan.timestampColumn, timestamps: timestamps, stamp: stamp)
         if survey.byteCount == 0 {
             // More likely a writer that closed too early than a batch with nothing to say.
             survey.problems.append(FileProblem(
@@ -77,29 +79,29 @@ public struct FileSurvey: Sendable {
         } else if let headerError = reader.headerError {
             survey.problems.append(FileProblem(readError: headerError))
         } else if let header = reader.header {
-            survey.checkHeader(header, headerLine: reader.headerLine, plan: plan)
+            survey.checkHeader(header, isBlank: reader.headerIsBlank, headerLine: reader.headerLine, plan: plan)
         }
         var jsonColumns: [String] = []
+        var csvStats = [ColumnStats](repeating: ColumnStats(), count: survey.columns.count)
         var seenJSONColumns: Set<String> = []
-        let typer = RowTyper(plan: plan, columns: survey.columns, stats: [:], now: now)
+        let typer = RowTyper(plan: plan, columns: survey.columns, stats: [:], timestamps: timestamps)
         var ids = DuplicateIdTracker(plan: plan)
         var issues: [RowIssue] = []
         while survey.problems.isEmpty, let record = try survey.nextRecord(reader) {
             survey.rowCount += 1
-            switch record {
-            case .csv(_, let fields) where fields.count == survey.columns.count:
-                for (index, cell) in fields.enumerated() { survey.stats[survey.columns[index], default: ColumnStats()].observe(csvCell: cell) }
-            case .jsonl(_, let object):
-                for field in object.fields {
-                    if seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
-                    survey.stats[field.key, default: ColumnStats()].observe(json: field.value)
-                }
-            default:
-                break
+            if case .jsonl(_, let object) = record {
+                for field in object.fields where seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
             }
             issues.removeAll(keepingCapacity: true)
             if let row = typer.type(record, ids: &ids, issues: &issues) {
                 survey.noteDefaults(of: row)
+                // Only sent rows decide a column's type: a row set aside changes nothing. A CSV
+                // row holds every column, in header order.
+                if reader.header != nil {
+                    for (index, field) in row.fields.enumerated() { csvStats[index].observe(field.value) }
+                } else {
+                    for field in row.fields { survey.stats[field.key, default: ColumnStats()].observe(field.value) }
+                }
             } else {
                 survey.invalidRowCount += 1
                 let room = issueLimit - survey.rowIssues.count
@@ -107,6 +109,7 @@ public struct FileSurvey: Sendable {
             }
         }
         let readToTheEnd = survey.problems.isEmpty
+        for (index, column) in survey.columns.enumerated() where reader.header != nil { survey.stats[column] = csvStats[index] }
         if reader.header == nil {
             survey.columns = jsonColumns
             if survey.rowCount > 0 {
@@ -145,25 +148,14 @@ public struct FileSurvey: Sendable {
         }
     }
 
-    private mutating func checkHeader(_ header: [String], headerLine: Int, plan: ColumnPlan) {
-        if header.isEmpty || header == [""] {
+    private mutating func checkHeader(_ header: [String], isBlank: Bool, headerLine: Int, plan: ColumnPlan) {
+        if isBlank {
             problems.append(FileProblem(
                 kind: .emptyHeader, line: headerLine, message: "expected a header row naming the columns, found an empty line"))
             return
         }
-        var seen: Set<String> = []
-        for (index, name) in header.enumerated() {
-            if name.isEmpty {
-                problems.append(FileProblem(
-                    kind: .emptyHeaderCell, line: headerLine, column: index + 1, message: "expected a column name, found an empty header cell"))
-            }
-            if !seen.insert(name).inserted {
-                problems.append(FileProblem(
-                    kind: .duplicateHeader, line: headerLine, column: index + 1, columnName: name,
-                    message: "column '\(name)' appears twice in the header"))
-            }
-        }
-        let missing = plan.required.filter { !seen.contains($0) }
+        let present = Set(header)
+        let missing = plan.required.filter { !present.contains($0) }
         if !missing.isEmpty { problems.append(Self.missingColumnsProblem(missing, plan: plan)) }
     }
 

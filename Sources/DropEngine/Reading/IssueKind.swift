@@ -8,10 +8,6 @@ public enum IssueKind: String, Sendable, Codable, CaseIterable {
     case emptyFile = "empty-file"
     /// The CSV header row is blank.
     case emptyHeader = "empty-header"
-    /// A header cell without a name.
-    case emptyHeaderCell = "empty-header-cell"
-    /// The same column name twice in the header.
-    case duplicateHeader = "duplicate-header"
     /// A column the data config names is not in the file.
     case missingColumn = "missing-column"
     /// A CSV quote never closed: the rest of the file cannot be read.
@@ -23,7 +19,8 @@ public enum IssueKind: String, Sendable, Codable, CaseIterable {
 
     // MARK: One row: set aside, the others published
 
-    /// A CSV row with more or fewer fields than the header.
+    /// A CSV row with more fields than the header (pandas refuses it too; a shorter row has its
+    /// missing cells empty).
     case raggedRow = "ragged-row"
     /// A JSONL line that is not valid JSON.
     case badJSONLine = "bad-json-line"
@@ -44,9 +41,9 @@ public enum IssueKind: String, Sendable, Codable, CaseIterable {
     /// Prediction scores that do not sum to 1 (0.9 to 1.1).
     case scoresSum = "scores-sum"
     case notATimestamp = "not-a-timestamp"
-    /// UNIX seconds, but more than two years from now.
+    /// UNIX seconds, but further from now than `timestampWindowDays`.
     case timestampWindow = "timestamp-window"
-    /// Out of the window, but in it once divided by 1000: milliseconds.
+    /// Too large to be UNIX seconds (after the year 5138): milliseconds, micro- or nanoseconds.
     case timestampMilliseconds = "timestamp-milliseconds"
     /// A text cell over 50,000 characters.
     case textTooLong = "text-too-long"

@@ -1,5 +1,4 @@
 import DropFormats
-import Foundation
 
 /// Turns a record as read into the row that is sent: every value typed by its column's kind.
 struct RowTyper {
@@ -9,19 +8,22 @@ struct RowTyper {
     private let csvKinds: [ColumnKind]
     private let stats: [String: ColumnStats]
     private let csvStats: [ColumnStats]
-    /// UNIX seconds accepted for timestamps: Openlayer's two years either side of now.
-    private let timestampWindow: ClosedRange<Int64>
+    private let timestamps: TimestampRule
 
-    /// - Parameter stats: what the survey learned of each column; empty while surveying,
-    ///   which types every number as an integer-or-double without changing validity.
-    init(plan: ColumnPlan, columns: [String], stats: [String: ColumnStats], now: Int64 = Int64(Date().timeIntervalSince1970)) {
-        let twoYears: Int64 = 2 * 366 * 86_400
-        timestampWindow = (now - twoYears)...(now + twoYears)
+    /// - Parameter stats: what the survey learned of each column's sent values; empty while
+    ///   surveying, which types each value alone without changing validity.
+    init(plan: ColumnPlan, columns: [String], stats: [String: ColumnStats], timestamps: TimestampRule) {
         self.plan = plan
         self.columns = columns
         self.stats = stats
+        self.timestamps = timestamps
         csvKinds = columns.map(plan.kind(of:))
         csvStats = columns.map { stats[$0] ?? ColumnStats() }
+    }
+
+    /// Types rows as the survey decided: its columns, column types and timestamp rule.
+    init(plan: ColumnPlan, survey: FileSurvey) {
+        self.init(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps)
     }
 
     /// The typed row, or nil with the reasons appended to `issues`; also checks that its
@@ -43,8 +45,10 @@ struct RowTyper {
     /// rows that are sent, use `type(_:ids:issues:)`.
     func type(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
         guard let row = typeValues(record, issues: &issues) else { return nil }
-        if plan.purpose != .groundTruths, case .integer(let seconds)? = row[plan.timestampColumn], !timestampWindow.contains(seconds) {
-            issues.append(timestampIssue(seconds, line: record.line))
+        if plan.purpose != .groundTruths, case .integer(let seconds)? = row[plan.timestampColumn], let violation = timestamps.violation(seconds) {
+            issues.append(RowIssue(
+                kind: violation.kind, line: record.line, column: columns.firstIndex(of: plan.timestampColumn).map { $0 + 1 },
+                columnName: plan.timestampColumn, value: String(seconds), expected: violation.expected, hint: violation.hint))
             return nil
         }
         if plan.requiresInferenceId {
@@ -57,15 +61,6 @@ struct RowTyper {
             }
         }
         return row
-    }
-
-    private func timestampIssue(_ seconds: Int64, line: Int) -> RowIssue {
-        let looksLikeMilliseconds = timestampWindow.contains(seconds / 1000)
-        return RowIssue(
-            kind: looksLikeMilliseconds ? .timestampMilliseconds : .timestampWindow,
-            line: line, column: columns.firstIndex(of: plan.timestampColumn).map { $0 + 1 }, columnName: plan.timestampColumn,
-            value: String(seconds), expected: "a timestamp in UNIX seconds within two years of now",
-            hint: looksLikeMilliseconds ? "this looks like milliseconds: divide by 1000" : "UNIX seconds count from 1970-01-01 UTC")
     }
 
     private func typeValues(_ record: SourceRecord, issues: inout [RowIssue]) -> JSONObject? {
@@ -86,18 +81,18 @@ struct RowTyper {
     }
 
     private func typeCSV(line: Int, fields: [String], issues: inout [RowIssue]) -> JSONObject? {
-        guard fields.count == columns.count else {
+        // pandas reads a short row with its missing trailing cells empty, and refuses a long one.
+        guard fields.count <= columns.count else {
             issues.append(RowIssue(
                 kind: .raggedRow, line: line, column: nil, columnName: nil, value: nil,
-                expected: "\(columns.count) fields as in the header, found \(fields.count)"))
+                expected: "at most \(columns.count) fields as in the header, found \(fields.count)"))
             return nil
         }
         var row: [JSONObject.Field] = []
-        row.reserveCapacity(fields.count + 2)
+        row.reserveCapacity(columns.count + 2)
         var valid = true
-        for index in fields.indices {
-            let stats = csvStats[index]
-            switch ValueTyping.type(csv: fields[index], kind: csvKinds[index], integral: stats.allIntegers, allNumbers: stats.allNumbers) {
+        for index in columns.indices {
+            switch ValueTyping.type(csv: index < fields.count ? fields[index] : "", kind: csvKinds[index], column: csvStats[index]) {
             case .success(let value):
                 row.append(JSONObject.Field(key: columns[index], value: value))
             case .failure(let expectation):
@@ -116,7 +111,7 @@ struct RowTyper {
         var valid = true
         for field in object.fields {
             let kind = plan.kind(of: field.key)
-            switch ValueTyping.type(json: field.value, kind: kind, integral: stats[field.key]?.allIntegers ?? true) {
+            switch ValueTyping.type(json: field.value, kind: kind, column: stats[field.key] ?? ColumnStats()) {
             case .success(let value):
                 row.append(JSONObject.Field(key: field.key, value: value))
             case .failure(let expectation):

@@ -23,8 +23,11 @@ final class SourceReader {
     }
 
     private let reader: Reader
-    /// The CSV header row; nil for JSONL, whose columns are the keys of its objects.
+    /// The CSV header row's column names as pandas names them (see `PandasColumnNames`); nil
+    /// for JSONL, whose columns are the keys of its objects.
     let header: [String]?
+    /// The header row names no column at all.
+    let headerIsBlank: Bool
     let headerLine: Int
     /// Set when the header row itself cannot be read (a quote never closed).
     private(set) var headerError: FormatError?
@@ -35,10 +38,13 @@ final class SourceReader {
             let csv = try CSVReader(path: path, onBytes: onBytes)
             do {
                 let first = try csv.next()
-                header = first?.fields ?? []
+                let cells = first?.fields ?? []
+                headerIsBlank = cells.isEmpty || cells == [""]
+                header = headerIsBlank ? [] : PandasColumnNames.names(cells)
                 headerLine = first?.line ?? 1
             } catch let error as FormatError {
                 header = []
+                headerIsBlank = false
                 headerLine = error.line
                 headerError = error
             }
@@ -46,6 +52,7 @@ final class SourceReader {
         case .jsonl:
             reader = .jsonl(try JSONLinesReader(path: path, onBytes: onBytes))
             header = nil
+            headerIsBlank = false
             headerLine = 0
         }
     }
@@ -53,13 +60,43 @@ final class SourceReader {
     func next() throws -> SourceRecord? {
         switch reader {
         case .csv(let csv):
-            return try csv.next().map { .csv(line: $0.line, fields: $0.fields) }
+            while let record = try csv.next() {
+                // pandas skips a line of nothing but spaces and tabs, as it skips a blank one.
+                if record.fields.count == 1, Self.isBlank(record.fields[0]) { continue }
+                return .csv(line: record.line, fields: record.fields)
+            }
+            return nil
         case .jsonl(let jsonl):
             guard let record = try jsonl.next() else { return nil }
             switch record.object {
             case .success(let object): return .jsonl(line: record.line, object: object)
             case .failure(let error): return .malformed(error, text: record.unparsedText ?? "")
             }
+        }
+    }
+
+    private static func isBlank(_ cell: String) -> Bool {
+        !cell.isEmpty && cell.utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+    }
+}
+
+/// The names `pandas.read_csv` gives a header's columns: an empty cell becomes `Unnamed: <i>`
+/// (what `df.to_csv()` writes for the index), and a repeated name gets `.1`, `.2`… — so a file
+/// has the columns the user's own tools show.
+enum PandasColumnNames {
+    static func names(_ header: [String]) -> [String] {
+        var counts: [String: Int] = [:]
+        return header.enumerated().map { index, cell in
+            var name = cell.isEmpty ? "Unnamed: \(index)" : cell
+            // pandas' dedup_names: "a", "a" → "a", "a.1"; a made name that is taken counts on.
+            var count = counts[name, default: 0]
+            while count > 0 {
+                counts[name] = count + 1
+                name = "\(name).\(count)"
+                count = counts[name, default: 0]
+            }
+            counts[name] = count + 1
+            return name
         }
     }
 }

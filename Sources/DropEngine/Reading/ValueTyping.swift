@@ -4,21 +4,18 @@ import DropFormats
 ///
 /// The same rules serve CSV text and JSONL values, so a row means the same in both formats.
 enum ValueTyping {
-    /// - Parameter integral: the whole column holds integers (from the survey), so numbers
-    ///   stay integers; otherwise they become doubles, as pandas would make them.
-    static func type(csv cell: String, kind: ColumnKind, integral: Bool, allNumbers: Bool) -> Result<JSONValue, Expectation> {
-        if CellParsing.isNull(cell) { return .success(.null) }
+    /// - Parameter column: what the survey saw of the column's sent values; while surveying,
+    ///   empty, which types each cell alone (a number as an integer or a double, `True` as a
+    ///   boolean) without changing whether it is valid.
+    static func type(csv cell: String, kind: ColumnKind, column: ColumnStats) -> Result<JSONValue, Expectation> {
+        if CSVCell.isMissing(cell) { return .success(.null) }
         switch kind {
         case .string:
             return text(cell)
         case .number:
-            return number(fromText: cell, integral: integral)
+            return number(fromText: cell, integral: column.allIntegers)
         case .inferred:
-            // Never an error: a value that is not a number makes the column a string column.
-            guard allNumbers, case .success(let number) = number(fromText: cell, integral: integral) else {
-                return .success(.string(cell))
-            }
-            return .success(number)
+            return .success(inferred(cell, column: column))
         case .classIndex(let classCount):
             return classIndex(fromText: cell, classCount: classCount)
         case .timestamp:
@@ -28,9 +25,13 @@ enum ValueTyping {
         }
     }
 
-    static func type(json value: JSONValue, kind: ColumnKind, integral: Bool) -> Result<JSONValue, Expectation> {
+    static func type(json value: JSONValue, kind: ColumnKind, column: ColumnStats) -> Result<JSONValue, Expectation> {
         if case .null = value { return .success(.null) }
         switch (kind, value) {
+        case (.inferred, .integer(let number)):
+            // One type per column, as in the Arrow file of a bulk upload: a fraction anywhere
+            // in the column makes its integers doubles.
+            return .success(column.allIntegers ? value : .double(Double(number)))
         case (.inferred, _):
             return .success(value)
         case (.string, .string(let cell)):
@@ -42,7 +43,7 @@ enum ValueTyping {
         case (.string, .bool(let flag)):
             return .success(.string(flag ? "true" : "false"))
         case (.number, .integer(let number)):
-            return .success(integral ? .integer(number) : .double(Double(number)))
+            return .success(column.allIntegers ? .integer(number) : .double(Double(number)))
         case (.number, .double):
             return .success(value)
         case (.classIndex(let classCount), .integer(let number)):
@@ -57,10 +58,25 @@ enum ValueTyping {
             return scores(items, classCount: classCount, text: String(decoding: JSONWriter.encode(value), as: UTF8.self))
         case (_, .string(let text)):
             // A number or list quoted by the writer ("0.3", "[0.1, 0.9]") reads as CSV text would.
-            return type(csv: text, kind: kind, integral: integral, allNumbers: false)
+            return type(csv: text, kind: kind, column: column)
         default:
             return .failure(Expectation(kind: kind, found: String(decoding: JSONWriter.encode(value), as: UTF8.self)))
         }
+    }
+
+    /// A column the config does not name takes the one type pandas would give it: numbers if
+    /// every sent value is one, else booleans if every sent value is one, else the text as
+    /// written. Never an error. Infinity is text here: JSON has no number for it.
+    private static func inferred(_ cell: String, column: ColumnStats) -> JSONValue {
+        if column.allNumbers, let number = CSVCell.number(cell) {
+            switch number {
+            case .integer(let value): return column.allIntegers ? .integer(value) : .double(Double(value))
+            case .double(let value): return .double(value)
+            case .infinite: break
+            }
+        }
+        if column.allBooleans, let flag = CSVCell.boolean(cell) { return .bool(flag) }
+        return .string(cell)
     }
 
     // MARK: Kinds
@@ -77,17 +93,21 @@ enum ValueTyping {
     }
 
     private static func number(fromText cell: String, integral: Bool) -> Result<JSONValue, Expectation> {
-        if let integer = CellParsing.integer(cell) {
-            return .success(integral ? .integer(integer) : .double(Double(integer)))
+        switch CSVCell.number(cell) {
+        case .integer(let integer)?: return .success(integral ? .integer(integer) : .double(Double(integer)))
+        case .double(let double)?: return .success(.double(double))
+        case .infinite?:
+            return .failure(Expectation(kind: .number, found: cell, detail: "a finite number: JSON has no infinity"))
+        case nil: return .failure(Expectation(kind: .number, found: cell))
         }
-        if let double = CellParsing.double(cell) { return .success(.double(double)) }
-        return .failure(Expectation(kind: .number, found: cell))
     }
 
     private static func classIndex(fromText cell: String, classCount: Int) -> Result<JSONValue, Expectation> {
-        if let integer = CellParsing.integer(cell) { return checkClass(integer, classCount: classCount, text: cell) }
-        if let double = CellParsing.double(cell), double.rounded() == double, abs(double) < 1e15 {
+        switch CSVCell.number(cell) {
+        case .integer(let integer)?: return checkClass(integer, classCount: classCount, text: cell)
+        case .double(let double)? where double.rounded() == double && abs(double) < 1e15:
             return checkClass(Int64(double), classCount: classCount, text: cell)
+        default: break
         }
         return .failure(Expectation(kind: .classIndex(classCount: classCount), found: cell))
     }
@@ -100,9 +120,12 @@ enum ValueTyping {
     }
 
     private static func timestamp(fromText cell: String) -> Result<JSONValue, Expectation> {
-        if let integer = CellParsing.integer(cell) { return .success(.integer(integer)) }
+        switch CSVCell.number(cell) {
+        case .integer(let integer)?: return .success(.integer(integer))
         // Fractions of a second carry nothing for monitoring; Openlayer wants whole seconds.
-        if let double = CellParsing.double(cell), abs(double) < 1e15 { return .success(.integer(Int64(double.rounded(.down)))) }
+        case .double(let double)? where abs(double) < 1e15: return .success(.integer(Int64(double.rounded(.down))))
+        default: break
+        }
         return .failure(Expectation(kind: .timestamp, found: cell))
     }
 
