@@ -88,7 +88,7 @@ struct CommandTests {
         #expect(report.output.contains("2 of 32 rows would be set aside in rejected/"))
         #expect(report.output.contains("1× column 'amount': expected a number"))
         #expect(report.output.contains("dirty.csv:32:1: found 'oops'"))
-        #expect(report.output.contains("1× column 'timestamp': expected a timestamp in UNIX seconds within two years of now — this looks like milliseconds: divide by 1000"))
+        #expect(report.output.contains("1× column 'timestamp': expected a timestamp in UNIX seconds, like 1764115200 — this looks like milliseconds: divide by 1000"))
         #expect(report.output.contains("dirty.csv:33:5: found '1795651200000'"))
 
         let machine = try Self.run(["validate", dirty, "--pipeline", "fraud", "--config", config, "--json"])

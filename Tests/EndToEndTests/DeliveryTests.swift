@@ -11,7 +11,7 @@ struct DeliveryTests {
     static func csv(rows count: Int, bad: Set<Int> = []) -> String {
         var text = "amount,merchant,hour,prediction,scores\n"
         for index in 1...count {
-            text += "\(bad.contains(index) ? "n/a" : "\(index).25"),m\(index),\(index % 24),\(index % 2),\"[0.5, 0.5]\"\n"
+            text += "\(bad.contains(index) ? "12 EUR" : "\(index).25"),m\(index),\(index % 24),\(index % 2),\"[0.5, 0.5]\"\n"
         }
         return text
     }
@@ -96,7 +96,12 @@ struct DeliveryTests {
 
         let again = try #require(workspace.receipts()["again.csv"])
         #expect(again["status"] == .string("duplicate"))
+        // The counts add up for a script reading receipts: rows = published + rejected + duplicate.
+        #expect(again["rows"] == .integer(4))
         #expect(again["rowsPublished"] == .integer(0))
+        #expect(again["rowsRejected"] == .integer(0))
+        #expect(again["rowsDuplicate"] == .integer(4))
+        #expect(workspace.receipts()["first.csv"]?["rowsDuplicate"] == .integer(0))
         guard case .object(let first)? = again["duplicateOf"] else { Issue.record("no duplicateOf"); return }
         #expect(first["file"] == .string("first.csv"))
         let rows = try await sandbox.rows(pipelineId: try Self.pipelineId(workspace, "first.csv"))
@@ -169,8 +174,8 @@ struct DeliveryTests {
         #expect(receipt["rowsPublished"] == .integer(19))
         #expect(receipt["rowsRejected"] == .integer(1))
         let rejectedRows = try String(contentsOfFile: workspace.rejected + "/few-bad.rejected.csv", encoding: .utf8)
-        #expect(rejectedRows.contains("8,\"column 'amount': expected a number, found 'n/a' — write plain numbers"))
-        #expect(rejectedRows.contains("\",n/a,m7,"))
+        #expect(rejectedRows.contains("8,\"column 'amount': expected a number, found '12 EUR' — write plain numbers"))
+        #expect(rejectedRows.contains("\",12 EUR,m7,"))
         let report = try String(contentsOfFile: workspace.rejected + "/many-bad.csv.rejection.txt", encoding: .utf8)
         #expect(report.contains("3 of 20 rows (15.0%) are invalid, more than maxInvalidRowFraction (0.1)"))
         #expect(try String(contentsOfFile: workspace.rejected + "/many-bad.csv", encoding: .utf8) == Self.csv(rows: 20, bad: [1, 2, 3]))

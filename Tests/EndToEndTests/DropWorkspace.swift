@@ -19,10 +19,26 @@ final class DropWorkspace: @unchecked Sendable {
     var rejected: String { root + "/rejected/fraud" }
     var logPath: String { root + "/watcher.log" }
 
+    /// The fraud pipeline's data config, as YAML lines under `dataConfig:`.
+    static let fraudDataConfig = [
+        "classNames: [legit, fraud]",
+        "featureNames: [amount, merchant, hour]",
+        "categoricalFeatureNames: [merchant]",
+        "predictionsColumnName: prediction",
+        "predictionScoresColumnName: scores",
+        "labelColumnName: label",
+        "inferenceIdColumnName: inference_id",
+        "timestampColumnName: timestamp",
+    ]
+
     /// - Parameters:
     ///   - pipelineSettings: extra YAML lines under the pipeline (e.g. `batchRows: 2`).
     ///   - serviceSettings: YAML lines under `service:`; by default quick settling and retries.
-    init(sandbox: Sandbox, pipelineSettings: [String] = [], serviceSettings: [String] = DropWorkspace.quickService) throws {
+    ///   - dataConfig: the pipeline's data config, as YAML lines; by default the fraud model's.
+    init(
+        sandbox: Sandbox, pipelineSettings: [String] = [], serviceSettings: [String] = DropWorkspace.quickService,
+        dataConfig: [String] = DropWorkspace.fraudDataConfig
+    ) throws {
         self.sandbox = sandbox
         root = NSTemporaryDirectory() + "openlayer-drop-e2e-" + UUID().uuidString
         configPath = root + "/config.yaml"
@@ -40,14 +56,7 @@ final class DropWorkspace: @unchecked Sendable {
                 inferencePipeline: production
             \(pipelineSettings.map { "    " + $0 }.joined(separator: "\n"))
                 dataConfig:
-                  classNames: [legit, fraud]
-                  featureNames: [amount, merchant, hour]
-                  categoricalFeatureNames: [merchant]
-                  predictionsColumnName: prediction
-                  predictionScoresColumnName: scores
-                  labelColumnName: label
-                  inferenceIdColumnName: inference_id
-                  timestampColumnName: timestamp
+            \(dataConfig.map { "      " + $0 }.joined(separator: "\n"))
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
     }

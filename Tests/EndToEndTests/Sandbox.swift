@@ -18,13 +18,18 @@ final class Sandbox: Sendable {
     ///   - databasePath: a file, so that what was received survives a restart.
     /// - Parameter storageDirectory: where the sandbox keeps uploaded objects, for tests that
     ///   read them back with other tools.
-    init(apiKey: String = "sk-sandbox-test", port: Int = 0, databasePath: String? = nil, storageDirectory: String? = nil) throws {
+    /// - Parameter storage: the object storage to imitate (`s3`, `gcs`, `azure`, `local`).
+    init(
+        apiKey: String = "sk-sandbox-test", port: Int = 0, databasePath: String? = nil, storageDirectory: String? = nil,
+        storage: String? = nil
+    ) throws {
         self.apiKey = apiKey
         self.databasePath = databasePath
         let output = Pipe()
         var arguments = ["--port", String(port), "--api-key", apiKey]
         if let databasePath { arguments += ["--database", databasePath] }
         if let storageDirectory { arguments += ["--storage-dir", storageDirectory] }
+        if let storage { arguments += ["--storage", storage] }
         child = try ChildProcess("openlayer-sandbox", arguments: arguments, stdout: output, stderr: FileHandle.nullDevice)
         // The sandbox prints one line once it listens: "openlayer-sandbox listening on http://127.0.0.1:PORT/v1".
         var line = Data()
