@@ -64,6 +64,8 @@ struct StorageUploadTests {
         let config = try SeedFlowTests.run("/usr/bin/tar", ["-xzOf", tarball, "reference_dataset/dataset_config.yaml"])
         #expect(!config.contains("predictionsColumnName") && !config.contains("predictionScoresColumnName"))
         #expect(config.contains("labelColumnName: \"label\"") || config.contains("labelColumnName: label"), "\(config)")
+        let dataset = try SeedFlowTests.run("/usr/bin/tar", ["-xzOf", tarball, "reference_dataset/dataset.csv"])
+        #expect(dataset == Self.reference)
     }
 
     struct Upload {
