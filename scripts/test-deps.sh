@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 if ! .venv/bin/python3 -c 'import pyarrow, yaml, pandas, openlayer' 2>/dev/null; then
   echo "creating .venv with pyarrow, pandas, PyYAML and openlayer" >&2
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check pyarrow pandas pyyaml openlayer
+  .venv/bin/pip install --quiet --disable-pip-version-check pyarrow pandas pyyaml openlayer==0.36.0
 fi
