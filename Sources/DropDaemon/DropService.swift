@@ -66,6 +66,9 @@ public struct DropService: Service, CustomStringConvertible {
                 group.addTask { await worker.run() }
             }
             group.addTask {
+                await cancelWhenGracefulShutdown { await forgetOldFiles(journal) }
+            }
+            group.addTask {
                 await cancelWhenGracefulShutdown {
                     await watch(router: router, queues: queues, archivist: archivist)
                 }
@@ -73,6 +76,19 @@ public struct DropService: Service, CustomStringConvertible {
             }
         }
         logger.info("stopped")
+    }
+
+    /// Forgets finished files past `service.journalRetentionDays`, now and every hour.
+    private func forgetOldFiles(_ journal: Journal) async {
+        while !Task.isCancelled {
+            do {
+                let forgotten = try journal.forgetFiles(finishedBefore: Date() - Double(config.service.journalRetention.components.seconds))
+                if forgotten > 0 { logger.info("forgot files past the journal's retention", metadata: ["files": "\(forgotten)"]) }
+            } catch {
+                logger.warning("cannot prune the journal; tried again in an hour", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(3600))
+        }
     }
 
     private func prepareDirectories() throws {

@@ -80,7 +80,7 @@ public struct FileValidation: Sendable, Codable {
 
     /// The valid rows of a predictions file whose given inference id the journal says another
     /// file published to `pipeline`; nil when there are none (or the file is not predictions).
-    /// Reads the file again, asking the journal a thousand ids at a time.
+    /// Reads the file again, asking the journal about many ids at a time.
     /// - Parameter excluding: the journal's entry for this very file, whose ids may be in it.
     public static func alreadyPublished(
         _ survey: FileSurvey, plan: ColumnPlan, pipeline: String, journal: Journal, excluding fileId: Int64? = nil

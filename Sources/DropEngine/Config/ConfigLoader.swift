@@ -127,6 +127,12 @@ public enum ConfigLoader {
         }
         if let settle = try duration(raw?.settleSeconds, "settleSeconds", minimum: 0) { settings.settleTime = settle }
         if let timeout = try duration(raw?.shutdownTimeoutSeconds, "shutdownTimeoutSeconds", minimum: 0) { settings.shutdownTimeout = timeout }
+        if let days = raw?.journalRetentionDays {
+            guard days.isFinite, days >= 1 else {
+                throw ConfigError(file: file, keyPath: "service.journalRetentionDays", message: "expected at least 1 day, found \(days)", kind: .outOfRange)
+            }
+            settings.journalRetention = .seconds(days * 86_400)
+        }
         if let initial = try duration(raw?.retry?.initialBackoffSeconds, "retry.initialBackoffSeconds", minimum: 0.001) { settings.retry.initialBackoff = initial }
         if let maximum = try duration(raw?.retry?.maxBackoffSeconds, "retry.maxBackoffSeconds", minimum: 0.001) { settings.retry.maximumBackoff = maximum }
         if let auth = try duration(raw?.retry?.authRetrySeconds, "retry.authRetrySeconds", minimum: 0.001) { settings.retry.authRetryInterval = auth }

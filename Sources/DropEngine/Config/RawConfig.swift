@@ -43,10 +43,11 @@ struct RawConfig: Decodable {
     struct Service: Decodable {
         var settleSeconds: Double?
         var shutdownTimeoutSeconds: Double?
+        var journalRetentionDays: Double?
         var retry: Retry?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case settleSeconds, shutdownTimeoutSeconds, retry
+            case settleSeconds, shutdownTimeoutSeconds, journalRetentionDays, retry
         }
     }
 

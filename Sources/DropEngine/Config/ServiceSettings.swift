@@ -13,6 +13,11 @@ public struct ServiceSettings: Sendable {
     /// How long a file held back by a local fault (a failed move, a read error) waits before
     /// it is taken up again.
     public var localRetryDelay: Duration = .seconds(5)
+    /// How long the journal remembers a finished file (archived, rejected or a duplicate):
+    /// its identity, for duplicate detection, and its inference ids, for the checks that warn
+    /// about ids published twice or never. Older entries are forgotten, as a log shipper
+    /// forgets the checkpoints of files long gone.
+    public var journalRetention: Duration = .seconds(90 * 86_400)
 
     public init() {}
 }

@@ -75,6 +75,7 @@ public final class Journal: Sendable {
             }
             try db.create(index: "inferenceId_by_id", on: "inferenceId", columns: ["pipeline", "id"])
         }
+        migrator.registerMigration("v3: inference id fingerprints, a blob per batch", migrate: migrateToFingerprints)
         return migrator
     }
 
@@ -124,50 +125,71 @@ public final class Journal: Sendable {
 
     // MARK: Batches
 
-    /// Records a batch's outcome, and with an acknowledgement the inference ids it carried,
-    /// in one transaction.
+    /// Records a batch's outcome, and with an acknowledgement the fingerprints of the inference
+    /// ids it carried, in one transaction: one row for the batch, one blob for its ids.
     public func record(_ batch: JournalBatch, inferenceIds: [String] = [], pipeline: String = "") throws {
+        let fingerprints = batch.outcome == .acknowledged && !inferenceIds.isEmpty ? InferenceIdFingerprint.pack(inferenceIds) : nil
         try database.write { db in
             try batch.insert(db)
-            if batch.outcome == .acknowledged { try Self.insert(inferenceIds, pipeline: pipeline, fileId: batch.fileId, db) }
+            if let fingerprints { try Self.insert(fingerprints, pipeline: pipeline, fileId: batch.fileId, db) }
         }
     }
 
     /// Records inference ids sent in bulk (before the upload is acknowledged: the file's state
     /// says whether they were published).
     public func recordInferenceIds(_ ids: [String], pipeline: String, fileId: Int64) throws {
-        try database.write { db in try Self.insert(ids, pipeline: pipeline, fileId: fileId, db) }
+        let fingerprints = InferenceIdFingerprint.pack(ids)
+        try database.write { db in try Self.insert(fingerprints, pipeline: pipeline, fileId: fileId, db) }
     }
 
-    private static func insert(_ ids: [String], pipeline: String, fileId: Int64, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO inferenceId (pipeline, id, fileId) VALUES (?, ?, ?)")
-        for id in ids { try statement.execute(arguments: [pipeline, id, fileId]) }
+    private static func insert(_ fingerprints: [UInt8], pipeline: String, fileId: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO inferenceIdSet (fileId, pipeline, fingerprints) VALUES (?, ?, ?)",
+            arguments: [fileId, pipeline, Data(fingerprints)])
     }
 
     /// Of `ids`, those never sent to the pipeline by a file that got published.
     public func unknownInferenceIds(_ ids: [String], pipeline: String) throws -> [String] {
-        try database.read { db in
-            let statement = try db.cachedStatement(sql: """
-                SELECT 1 FROM inferenceId JOIN file ON file.id = inferenceId.fileId
-                WHERE inferenceId.pipeline = ? AND inferenceId.id = ? AND file.state IN ('published', 'archived')
-                LIMIT 1
-                """)
-            return try ids.filter { try Int.fetchOne(statement, arguments: [pipeline, $0]) == nil }
-        }
+        let found = try publishedFingerprints(among: ids, pipeline: pipeline, excluding: nil)
+        return ids.filter { !found.contains(InferenceIdFingerprint.of($0)) }
     }
 
     /// Of `ids`, those another file already published to the pipeline: rows about to be
     /// published twice (Openlayer does not de-duplicate), unless the ids are reused on purpose.
     /// - Parameter excluding: the file being checked, whose own ids the journal may hold already.
     public func publishedInferenceIds(_ ids: [String], pipeline: String, excluding fileId: Int64? = nil) throws -> [String] {
+        let found = try publishedFingerprints(among: ids, pipeline: pipeline, excluding: fileId)
+        return ids.filter { found.contains(InferenceIdFingerprint.of($0)) }
+    }
+
+    /// The fingerprints of `ids` that published files of the pipeline carried: one pass over
+    /// the pipeline's blobs, with only the asked ids in memory. Ask for many ids at once.
+    private func publishedFingerprints(among ids: [String], pipeline: String, excluding fileId: Int64?) throws -> Set<UInt64> {
+        let wanted = Set(ids.map(InferenceIdFingerprint.of))
+        var found: Set<UInt64> = []
         try database.read { db in
-            let statement = try db.cachedStatement(sql: """
-                SELECT 1 FROM inferenceId JOIN file ON file.id = inferenceId.fileId
-                WHERE inferenceId.pipeline = ? AND inferenceId.id = ? AND inferenceId.fileId IS NOT ?
-                  AND file.state IN ('published', 'archived')
-                LIMIT 1
-                """)
-            return try ids.filter { try Int.fetchOne(statement, arguments: [pipeline, $0, fileId]) != nil }
+            let blobs = try Data.fetchCursor(db, sql: """
+                SELECT inferenceIdSet.fingerprints FROM inferenceIdSet JOIN file ON file.id = inferenceIdSet.fileId
+                WHERE inferenceIdSet.pipeline = ? AND inferenceIdSet.fileId IS NOT ? AND file.state IN ('published', 'archived')
+                """, arguments: [pipeline, fileId])
+            while let blob = try blobs.next() {
+                InferenceIdFingerprint.forEach(in: Array(blob)) { if wanted.contains($0) { found.insert($0) } }
+            }
+        }
+        return found
+    }
+
+    /// Forgets the files that finished (archived, rejected, duplicate) before `date`, with
+    /// their batches and inference ids. Files still in work are never forgotten.
+    /// - Returns: how many files were forgotten.
+    @discardableResult
+    public func forgetFiles(finishedBefore date: Date) throws -> Int {
+        let cutoff = Self.timestamp(date)
+        return try database.write { db in
+            try db.execute(
+                sql: "DELETE FROM file WHERE state IN ('archived', 'rejected', 'duplicate') AND finishedAt IS NOT NULL AND finishedAt < ?",
+                arguments: [cutoff])
+            return db.changesCount
         }
     }
 
@@ -179,5 +201,33 @@ public final class Journal: Sendable {
 
     static func timestamp(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    /// The ids of the v2 journal, one row each, become one fingerprint blob per file.
+    private static func migrateToFingerprints(_ db: Database) throws {
+        try db.create(table: "inferenceIdSet") { table in
+            table.column("fileId", .integer).notNull().references("file", onDelete: .cascade)
+            table.column("pipeline", .text).notNull()
+            table.column("fingerprints", .blob).notNull()
+        }
+        try db.create(index: "inferenceIdSet_by_pipeline", on: "inferenceIdSet", columns: ["pipeline"])
+        let rows = try Row.fetchCursor(db, sql: "SELECT fileId, pipeline, id FROM inferenceId ORDER BY fileId")
+        var current: (fileId: Int64, pipeline: String)?
+        var ids: [String] = []
+        func flush() throws {
+            guard let current, !ids.isEmpty else { return }
+            try insert(InferenceIdFingerprint.pack(ids), pipeline: current.pipeline, fileId: current.fileId, db)
+            ids.removeAll(keepingCapacity: true)
+        }
+        while let row = try rows.next() {
+            let fileId: Int64 = row["fileId"]
+            if current?.fileId != fileId {
+                try flush()
+                current = (fileId, row["pipeline"])
+            }
+            ids.append(row["id"])
+        }
+        try flush()
+        try db.drop(table: "inferenceId")
     }
 }

@@ -15,19 +15,44 @@ public struct InferenceIdGenerator: Sendable {
     /// A version-8 (RFC 9562, "custom") UUID from SHA-256(file digest ‖ ordinal as 8 bytes
     /// big-endian), lowercase. `ordinal` counts data rows from 1.
     public func id(forRow ordinal: Int) -> String {
+        String(unsafeUninitializedCapacity: Self.length) { buffer in
+            write(forRow: ordinal, into: buffer)
+            return Self.length
+        }
+    }
+
+    /// Appends the id's 36 bytes to `bytes`, with no `String` in between.
+    public func append(forRow ordinal: Int, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: Self.length))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            write(forRow: ordinal, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+
+    static let length = 36
+
+    private func write(forRow ordinal: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
         var hasher = SHA256()
         hasher.update(data: fileDigest)
         withUnsafeBytes(of: UInt64(ordinal).bigEndian) { hasher.update(bufferPointer: $0) }
-        var bytes = Array(hasher.finalize().prefix(16))
-        bytes[6] = (bytes[6] & 0x0f) | 0x80
-        bytes[8] = (bytes[8] & 0x3f) | 0x80
-        return Self.format(bytes)
+        let digest = hasher.finalize()
+        digest.withUnsafeBytes { raw in
+            var position = 0
+            for index in 0..<16 {
+                var byte = raw[index]
+                if index == 6 { byte = (byte & 0x0f) | 0x80 }
+                if index == 8 { byte = (byte & 0x3f) | 0x80 }
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    output[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                output[position] = Self.hexDigits[Int(byte >> 4)]
+                output[position + 1] = Self.hexDigits[Int(byte & 0x0f)]
+                position += 2
+            }
+        }
     }
 
-    static func format(_ bytes: [UInt8]) -> String {
-        let hex = FileDigest.hex(bytes)
-        let characters = Array(hex)
-        return String(characters[0..<8]) + "-" + String(characters[8..<12]) + "-" + String(characters[12..<16])
-            + "-" + String(characters[16..<20]) + "-" + String(characters[20..<32])
-    }
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

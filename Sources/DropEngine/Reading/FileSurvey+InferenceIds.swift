@@ -1,8 +1,8 @@
 extension FileSurvey {
     /// The inference ids the file's valid rows give, typed as when published (rows with a
-    /// repeated id are set aside there, so they are skipped here too), handed over a thousand at
-    /// a time — the size of one journal query — without holding them all.
-    func givenInferenceIds(plan: ColumnPlan, _ body: ([String]) throws -> Void) throws {
+    /// repeated id are set aside there, so they are skipped here too), handed over `chunkSize`
+    /// at a time without holding them all: the journal reads its fingerprints once per chunk.
+    func givenInferenceIds(plan: ColumnPlan, chunkSize: Int = 100_000, _ body: ([String]) throws -> Void) throws {
         let reader = try SourceReader(path: path, format: format)
         let typer = RowTyper(plan: plan, survey: self)
         var ids = DuplicateIdTracker(plan: plan)
@@ -14,7 +14,7 @@ extension FileSurvey {
                 continue
             }
             chunk.append(id)
-            if chunk.count >= 1000 {
+            if chunk.count >= chunkSize {
                 try body(chunk)
                 chunk.removeAll(keepingCapacity: true)
             }
