@@ -242,11 +242,11 @@ public struct FileProcessor: Sendable {
         let pipeline = self.pipeline
         _ = try await FilePublisher(plan: plan, settings: settings).publish(
             survey, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects, deliver: deliver,
-            record: { batch, ids in
+            record: { batch, fingerprints in
                 var batch = batch
                 batch.fileId = id
                 // Only predictions publish ids; a ground truth's id points at one.
-                try journal.record(batch, inferenceIds: plan.purpose == .predictions ? ids : [], pipeline: pipeline)
+                try journal.record(batch, fingerprints: plan.purpose == .predictions ? fingerprints : [], pipeline: pipeline)
             })
     }
 

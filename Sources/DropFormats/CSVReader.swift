@@ -22,10 +22,11 @@ public final class CSVReader {
     private var line = 1
     private var hasStarted = false
     private var isFinished = false
-    /// Unescaping space for quoted fields with `""` or trailing text; reused across fields.
-    private var scratch: [UInt8] = []
-    /// The previous record's width, to size the next record's array in one allocation.
-    private var expectedFieldCount = 8
+    /// The fields of the record last read, unescaped, one after the other; reused across
+    /// records so that reading allocates nothing once it has seen the widest record.
+    private var fieldBytes: [UInt8] = []
+    /// Where each field of the record last read ends in `fieldBytes`.
+    private var fieldEnds: [Int] = []
 
     /// Opens the file. Nothing is read until the first `next()`.
     /// - Parameter onBytes: sees every byte of the file, byte order mark included, in order,
@@ -43,13 +44,30 @@ public final class CSVReader {
     /// Returns the next record, or nil at the end of the file. Throws `FileReadError` when
     /// the system fails to read, and `FormatError` for a quote that is never closed.
     public func next() throws -> CSVRecord? {
+        guard let line = try nextFields() else { return nil }
+        return withFields { fields in CSVRecord(line: line, fields: (0..<fields.count).map { fields.string($0) }) }
+    }
+
+    /// Reads the next record without making a `String` of any field: its fields are then
+    /// available through `withFields` until the next read. Returns the record's line, or nil
+    /// at the end of the file.
+    public func nextFields() throws -> Int? {
         if isFinished { return nil }
         if !hasStarted {
             hasStarted = true
             cursor = try file.skipByteOrderMark()
         }
-        var fields: [String] = []
-        fields.reserveCapacity(expectedFieldCount)
+        // The record is built in locals, not in the properties: a class's properties are checked
+        // for exclusive access at every touch, which costs more than the parsing.
+        var out = Output()
+        swap(&out.bytes, &fieldBytes)
+        swap(&out.ends, &fieldEnds)
+        out.bytes.removeAll(keepingCapacity: true)
+        out.ends.removeAll(keepingCapacity: true)
+        defer {
+            swap(&out.bytes, &fieldBytes)
+            swap(&out.ends, &fieldEnds)
+        }
         var state = State.fieldStart
         var recordStart = cursor
         var recordLine = line
@@ -91,7 +109,7 @@ public final class CSVReader {
                     if isLineEnd, fieldEnd > fieldStart, bytes[fieldEnd - 1] == ASCII.carriageReturn {
                         fieldEnd -= 1
                     }
-                    if isLineEnd, state == .unquoted, fields.isEmpty, fieldEnd == fieldStart {
+                    if isLineEnd, state == .unquoted, out.ends.isEmpty, fieldEnd == fieldStart {
                         // A blank line: no record, but still a line.
                         position += 1
                         line += 1
@@ -101,13 +119,13 @@ public final class CSVReader {
                         state = .fieldStart
                         continue scan
                     }
-                    fields.append(
-                        state == .unquoted
-                            ? decodePlain(bytes, from: fieldStart, to: fieldEnd)
-                            : decodeQuoted(bytes, from: fieldStart, to: fieldEnd, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: true)
-                    )
+                    if state == .unquoted {
+                        out.appendPlain(bytes, from: fieldStart, to: fieldEnd)
+                    } else {
+                        out.appendQuoted(bytes, from: fieldStart, to: fieldEnd, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: true)
+                    }
                     position += 1
-                    if isLineEnd { return finishRecord(line: recordLine, fields: fields, next: position) }
+                    if isLineEnd { return finishRecord(line: recordLine, next: position) }
                     state = .fieldStart
                 case .quoted:
                     while position < end {
@@ -129,9 +147,9 @@ public final class CSVReader {
                         state = .quoted
                         position += 1
                     } else if byte == ASCII.comma || byte == ASCII.lineFeed {
-                        fields.append(decodeQuoted(bytes, from: fieldStart, to: position, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: false))
+                        out.appendQuoted(bytes, from: fieldStart, to: position, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: false)
                         position += 1
-                        if byte == ASCII.lineFeed { return finishRecord(line: recordLine, fields: fields, next: position) }
+                        if byte == ASCII.lineFeed { return finishRecord(line: recordLine, next: position) }
                         state = .fieldStart
                     } else {
                         state = .afterClosingQuote
@@ -152,30 +170,28 @@ public final class CSVReader {
                 if try file.fill() { continue }
             }
             return try finishAtEnd(
-                state: state, fields: fields, recordLine: recordLine, fieldStart: fieldStart,
+                state: state, out: &out, recordLine: recordLine, fieldStart: fieldStart,
                 hasEscapedQuotes: hasEscapedQuotes,
                 quote: (line: quoteLine, offset: quoteOffset, lineStart: quoteLineStart)
             )
         }
     }
 
-    private func finishRecord(line recordLine: Int, fields: [String], next: Int) -> CSVRecord {
+    private func finishRecord(line recordLine: Int, next: Int) -> Int {
         line += 1  // the record's final line feed
         cursor = next
-        expectedFieldCount = fields.count
-        return CSVRecord(line: recordLine, fields: fields)
+        return recordLine
     }
 
     /// The end of the file ends the last record too: a missing final newline is common.
     private func finishAtEnd(
-        state: State, fields: [String], recordLine: Int, fieldStart: Int, hasEscapedQuotes: Bool,
+        state: State, out: inout Output, recordLine: Int, fieldStart: Int, hasEscapedQuotes: Bool,
         quote: (line: Int, offset: Int, lineStart: Int)
-    ) throws(FormatError) -> CSVRecord? {
+    ) throws(FormatError) -> Int? {
         isFinished = true
         let bytes = file.storage
         let end = file.count
         cursor = end
-        var fields = fields
         var fieldEnd = end
         if state == .unquoted || state == .afterClosingQuote, fieldEnd > fieldStart,
             bytes[fieldEnd - 1] == ASCII.carriageReturn
@@ -184,15 +200,13 @@ public final class CSVReader {
         }
         switch state {
         case .fieldStart:
-            if fields.isEmpty { return nil }
-            fields.append("")
+            if out.ends.isEmpty { return nil }
+            out.ends.append(out.bytes.count)
         case .unquoted:
-            if fields.isEmpty, fieldEnd == fieldStart { return nil }
-            fields.append(decodePlain(bytes, from: fieldStart, to: fieldEnd))
+            if out.ends.isEmpty, fieldEnd == fieldStart { return nil }
+            out.appendPlain(bytes, from: fieldStart, to: fieldEnd)
         case .quoteInQuoted, .afterClosingQuote:
-            fields.append(
-                decodeQuoted(bytes, from: fieldStart, to: fieldEnd, hasEscapedQuotes: hasEscapedQuotes,
-                             hasTrailingText: state == .afterClosingQuote))
+            out.appendQuoted(bytes, from: fieldStart, to: fieldEnd, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: state == .afterClosingQuote)
         case .quoted:
             let prefix = UnsafeRawBufferPointer(start: bytes + quote.lineStart, count: quote.offset - quote.lineStart)
             let column = TextLocation.locate(offset: prefix.count, in: prefix, firstLine: quote.line).column
@@ -200,35 +214,47 @@ public final class CSVReader {
                 line: quote.line, position: column,
                 message: "expected a closing '\"' for the quote opened here, before the end of the file")
         }
-        return CSVRecord(line: recordLine, fields: fields)
+        return recordLine
     }
 
-    /// Invalid UTF-8 becomes U+FFFD rather than an error: a stray Latin-1 byte in one cell
-    /// should not sink a file, and the replacement is visible to whoever reads the row.
-    @inline(__always)
-    private func decodePlain(_ bytes: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int) -> String {
-        String(decoding: UnsafeBufferPointer(start: bytes + start, count: end - start), as: UTF8.self)
-    }
-
-    /// Decodes a field that starts with a quote (`start` is on it): `""` inside the quotes is
-    /// one quote, and anything after the closing quote is kept as it is.
-    private func decodeQuoted(
-        _ bytes: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, hasEscapedQuotes: Bool, hasTrailingText: Bool
-    ) -> String {
-        if !hasEscapedQuotes, !hasTrailingText {
-            return decodePlain(bytes, from: start + 1, to: end - 1)
+    /// The fields of the record last read by `nextFields`.
+    public func withFields<Result>(_ body: (CSVFields) throws -> Result) rethrows -> Result {
+        try fieldBytes.withUnsafeBufferPointer { bytes in
+            try fieldEnds.withUnsafeBufferPointer { ends in try body(CSVFields(bytes: bytes, ends: ends)) }
         }
-        scratch.removeAll(keepingCapacity: true)
+    }
+
+}
+
+/// A record's fields as they are read: bytes one after the other, and where each ends.
+private struct Output {
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+
+    @inline(__always)
+    mutating func appendPlain(_ source: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: source + start, count: end - start))
+        ends.append(bytes.count)
+    }
+
+    /// Appends a field that starts with a quote (`start` is on it): `""` inside the quotes is
+    /// one quote, and anything after the closing quote is kept as it is.
+    mutating func appendQuoted(
+        _ source: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, hasEscapedQuotes: Bool, hasTrailingText: Bool
+    ) {
+        if !hasEscapedQuotes, !hasTrailingText {
+            return appendPlain(source, from: start + 1, to: end - 1)
+        }
         var index = start + 1
         var runStart = index
         while index < end {
-            guard bytes[index] == ASCII.quote else {
+            guard source[index] == ASCII.quote else {
                 index += 1
                 continue
             }
-            scratch.append(contentsOf: UnsafeBufferPointer(start: bytes + runStart, count: index - runStart))
-            if index + 1 < end, bytes[index + 1] == ASCII.quote {
-                scratch.append(ASCII.quote)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: source + runStart, count: index - runStart))
+            if index + 1 < end, source[index + 1] == ASCII.quote {
+                bytes.append(ASCII.quote)
                 index += 2
                 runStart = index
                 continue
@@ -236,7 +262,26 @@ public final class CSVReader {
             runStart = index + 1  // the closing quote; the rest is trailing text
             break
         }
-        scratch.append(contentsOf: UnsafeBufferPointer(start: bytes + runStart, count: end - runStart))
-        return String(decoding: scratch, as: UTF8.self)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: source + runStart, count: end - runStart))
+        ends.append(bytes.count)
+    }
+}
+
+/// The fields of one CSV record as bytes, unescaped; valid only inside `CSVReader.withFields`.
+public struct CSVFields {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public let ends: UnsafeBufferPointer<Int>
+
+    public var count: Int { ends.count }
+
+    public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
+    }
+
+    /// The field as text. Invalid UTF-8 becomes U+FFFD rather than an error: a stray Latin-1
+    /// byte in one cell should not sink a file, and the replacement is visible in the row.
+    public func string(_ index: Int) -> String {
+        String(decoding: self[index], as: UTF8.self)
     }
 }

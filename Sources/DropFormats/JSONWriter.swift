@@ -46,27 +46,30 @@ public enum JSONWriter {
     /// '/' and non-ASCII included, goes out as raw UTF-8, which is shorter and still valid.
     public static func appendString(_ text: String, to buffer: inout [UInt8]) {
         var text = text
+        text.withUTF8 { appendString(utf8: $0, to: &buffer) }
+    }
+
+    /// Writes a JSON string literal of text that is already valid UTF-8, escaping in one pass.
+    public static func appendString(utf8: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
         buffer.append(ASCII.quote)
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            var index = 0
-            let count = utf8.count
-            while index < count {
-                let byte = utf8[index]
-                if byte >= 0x20, byte != ASCII.quote, byte != ASCII.backslash {
-                    index += 1
-                    continue
-                }
-                if runStart < index {
-                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                }
-                appendEscape(for: byte, to: &buffer)
+        var runStart = 0
+        var index = 0
+        let count = utf8.count
+        while index < count {
+            let byte = utf8[index]
+            if byte >= 0x20, byte != ASCII.quote, byte != ASCII.backslash {
                 index += 1
-                runStart = index
+                continue
             }
-            if runStart < count {
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
+            if runStart < index {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
             }
+            appendEscape(for: byte, to: &buffer)
+            index += 1
+            runStart = index
+        }
+        if runStart < count {
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
         }
         buffer.append(ASCII.quote)
     }
@@ -94,7 +97,7 @@ public enum JSONWriter {
     }
 
     /// Digits by hand: `String(describing:)` would allocate for every integer of every row.
-    private static func appendInteger(_ number: Int64, to buffer: inout [UInt8]) {
+    public static func appendInteger(_ number: Int64, to buffer: inout [UInt8]) {
         if number < 0 { buffer.append(ASCII.minus) }
         var magnitude = number.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits

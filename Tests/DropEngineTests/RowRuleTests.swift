@@ -79,9 +79,9 @@ struct RowRuleTests {
 struct DuplicateIdTests {
     @Test("The hash is 64-bit FNV-1a: the same in every process, so both passes agree")
     func stableHash() {
-        #expect(DuplicateIdTracker.hash("") == 0xcbf2_9ce4_8422_2325)
-        #expect(DuplicateIdTracker.hash("a") == 0xaf63_dc4c_8601_ec8c)
-        #expect(DuplicateIdTracker.hash("foobar") == 0x8594_4171_f739_67e8)
+        #expect(DuplicateIdTracker.hash("".utf8) == 0xcbf2_9ce4_8422_2325)
+        #expect(DuplicateIdTracker.hash("a".utf8) == 0xaf63_dc4c_8601_ec8c)
+        #expect(DuplicateIdTracker.hash("foobar".utf8) == 0x8594_4171_f739_67e8)
     }
 
     @Test("A second row with a given id points at the first; reference datasets are exempt")

@@ -8,8 +8,12 @@
 /// The checks built on it only warn, so that chance is the whole cost of keeping 8 bytes an id.
 enum InferenceIdFingerprint {
     static func of(_ id: String) -> UInt64 {
+        of(utf8: id.utf8)
+    }
+
+    static func of(utf8: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
+        for byte in utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }
@@ -25,8 +29,13 @@ enum InferenceIdFingerprint {
     static func pack(_ ids: some Collection<String>) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(ids.count * 8)
-        for id in ids { withUnsafeBytes(of: of(id).littleEndian) { bytes.append(contentsOf: $0) } }
+        for id in ids { append(of(id), to: &bytes) }
         return bytes
+    }
+
+    /// Appends one fingerprint to a packed blob.
+    static func append(_ fingerprint: UInt64, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: fingerprint.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Calls `body` with each fingerprint of a packed blob.

@@ -128,10 +128,15 @@ public final class Journal: Sendable {
     /// Records a batch's outcome, and with an acknowledgement the fingerprints of the inference
     /// ids it carried, in one transaction: one row for the batch, one blob for its ids.
     public func record(_ batch: JournalBatch, inferenceIds: [String] = [], pipeline: String = "") throws {
-        let fingerprints = batch.outcome == .acknowledged && !inferenceIds.isEmpty ? InferenceIdFingerprint.pack(inferenceIds) : nil
+        try record(batch, fingerprints: InferenceIdFingerprint.pack(inferenceIds), pipeline: pipeline)
+    }
+
+    /// `record(_:inferenceIds:pipeline:)` with the ids already packed as fingerprints.
+    func record(_ batch: JournalBatch, fingerprints: [UInt8], pipeline: String) throws {
+        let kept = batch.outcome == .acknowledged && !fingerprints.isEmpty ? fingerprints : nil
         try database.write { db in
             try batch.insert(db)
-            if let fingerprints { try Self.insert(fingerprints, pipeline: pipeline, fileId: batch.fileId, db) }
+            if let kept { try Self.insert(kept, pipeline: pipeline, fileId: batch.fileId, db) }
         }
     }
 

@@ -42,20 +42,21 @@ public struct FilePublisher: Sendable {
         var batch: DataStreamBatch
         var firstOrdinal: Int
         var lastOrdinal: Int
-        var records: [SourceRecord]
-        /// The inference ids it carries, journaled with its acknowledgement.
-        var ids: [String]
+        var records: BatchRecords
+        /// The fingerprints of the inference ids it carries, journaled with its acknowledgement.
+        var fingerprints: [UInt8]
     }
 
     /// - Parameters:
     ///   - prior: the journal's batches of this file from earlier passes.
     ///   - deliver: sends one batch until its fate is settled.
-    ///   - record: writes an outcome and, when acknowledged, the inference ids it carried to
-    ///     the journal; called before the next row is read.
+    ///   - record: writes an outcome and, when acknowledged, the fingerprints of the inference
+    ///     ids it carried (`InferenceIdFingerprint`) to the journal; called before the next row
+    ///     is read.
     func publish(
         _ survey: FileSurvey, defaultTimestamp: Int64, prior: [JournalBatch], rejects: RejectedRowsWriter,
         deliver: @escaping @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome,
-        record: @escaping (JournalBatch, [String]) throws -> Void
+        record: @escaping (JournalBatch, [UInt8]) throws -> Void
     ) async throws -> Outcome {
         var run = PublishRun(
             plan: plan, settings: settings, survey: survey, defaultTimestamp: defaultTimestamp,
@@ -83,9 +84,16 @@ public struct FilePublisher: Sendable {
             }
 
             var ordinal = 0
-            while run.interruption == nil, let source = try reader.next() {
-                ordinal += 1
-                if let full = try run.take(source, ordinal: ordinal) { try await submit(full, &group) }
+            if survey.format == .csv, CSVRowEncoder.serves(plan) {
+                while run.interruption == nil, let line = try reader.nextCSVFields() {
+                    ordinal += 1
+                    if let full = try run.takeCSV(reader, line: line, ordinal: ordinal) { try await submit(full, &group) }
+                }
+            } else {
+                while run.interruption == nil, let source = try reader.next() {
+                    ordinal += 1
+                    if let full = try run.take(source, ordinal: ordinal) { try await submit(full, &group) }
+                }
             }
             if run.interruption == nil, let last = run.finishBatch() { try await submit(last, &group) }
             while let done = try await group.next() {
@@ -113,19 +121,22 @@ private struct PublishRun {
     let acknowledged: [JournalBatch]
     let refused: [JournalBatch]
     let rejects: RejectedRowsWriter
-    let record: (JournalBatch, [String]) throws -> Void
+    let record: (JournalBatch, [UInt8]) throws -> Void
     var outcome = FilePublisher.Outcome()
     var interruption: FilePublisher.Interruption?
-    private var records: [SourceRecord] = []
-    private var ids: [String] = []
+    /// The fast path of CSV rows; `typer` takes the rows it gives up on.
+    let encoder: CSVRowEncoder
+    private var records = BatchRecords()
+    private var fingerprints: [UInt8] = []
     private var firstOrdinal = 0
     private var lastOrdinal = 0
     private var issues: [RowIssue] = []
     private var encoded: [UInt8] = []
+    private var types: [ColumnStats.Seen]
 
     init(
         plan: ColumnPlan, settings: PublishSettings, survey: FileSurvey, defaultTimestamp: Int64,
-        prior: [JournalBatch], rejects: RejectedRowsWriter, record: @escaping (JournalBatch, [String]) throws -> Void
+        prior: [JournalBatch], rejects: RejectedRowsWriter, record: @escaping (JournalBatch, [UInt8]) throws -> Void
     ) {
         self.plan = plan
         self.settings = settings
@@ -142,6 +153,37 @@ private struct PublishRun {
         refused = prior.filter { $0.outcome == .refused }
         self.rejects = rejects
         self.record = record
+        let fill = plan.fillsDefaults
+            ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
+        encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
+        types = Array(repeating: [], count: survey.columns.count)
+    }
+
+    /// Takes the CSV record `reader` read last: through the fast path when it can, else as
+    /// `take` does. Returns a batch when one is full.
+    mutating func takeCSV(_ reader: SourceReader, line: Int, ordinal: Int) throws -> FilePublisher.PendingBatch? {
+        encoded.removeAll(keepingCapacity: true)
+        var fingerprint: UInt64 = 0
+        let accepted = reader.withCSVFields { fields -> Bool in
+            guard let row = encoder.encode(fields, ordinal: ordinal, into: &encoded, types: &types) else { return false }
+            if let given = row.givenId {
+                let bytes = fields.bytes[given]
+                // A repeated id is RowTyper's to report.
+                let key = DuplicateIdTracker.hash(bytes)
+                guard !idTracker.contains(hash: key) else { return false }
+                _ = idTracker.earlierLine(ofHash: key, line: line)
+                fingerprint = InferenceIdFingerprint.of(utf8: bytes)
+            } else if let generated = row.generatedId {
+                fingerprint = InferenceIdFingerprint.of(utf8: encoded[generated])
+            }
+            return true
+        }
+        guard accepted else { return try take(reader.csvRecord(line: line), ordinal: ordinal) }
+        if let settled = try settledEarlier(ordinal: ordinal, record: { reader.csvRecord(line: line) }) { return settled }
+        let full = add(ordinal: ordinal)
+        reader.withCSVFields { records.append($0, line: line) }
+        InferenceIdFingerprint.append(fingerprint, to: &fingerprints)
+        return full
     }
 
     /// Takes the next record. Returns a batch when one is full.
@@ -152,28 +194,44 @@ private struct PublishRun {
             try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
             return nil
         }
-        if acknowledged.contains(where: { $0.contains(ordinal) }) {
-            outcome.rowsAlreadyPublished += 1
-            return finishBatch()  // batches never straddle rows the journal already settled
-        }
-        if let earlier = refused.first(where: { $0.contains(ordinal) }) {
-            outcome.rowsRefused += 1
-            try rejects.append(source, reason: earlier.message ?? "refused by Openlayer")
-            return finishBatch()
-        }
+        if let settled = try settledEarlier(ordinal: ordinal, record: { source }) { return settled }
         if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
         if let sent = plan.sentColumns { row = row.projected(on: sent) }
         encoded.removeAll(keepingCapacity: true)
         JSONWriter.append(.object(row), to: &encoded)
+        let full = add(ordinal: ordinal)
+        records.append(source)
+        if case .string(let id)? = row[plan.inferenceIdColumn] {
+            InferenceIdFingerprint.append(InferenceIdFingerprint.of(id), to: &fingerprints)
+        }
+        return full
+    }
+
+    /// A valid row inside a range an earlier pass settled: not sent again (acknowledged), or
+    /// straight to the rejected rows (refused). Returns the batch this closes, as `.some`.
+    private mutating func settledEarlier(ordinal: Int, record: () -> SourceRecord) throws -> FilePublisher.PendingBatch?? {
+        if acknowledged.contains(where: { $0.contains(ordinal) }) {
+            outcome.rowsAlreadyPublished += 1
+            return .some(finishBatch())  // batches never straddle rows the journal already settled
+        }
+        if let earlier = refused.first(where: { $0.contains(ordinal) }) {
+            outcome.rowsRefused += 1
+            try rejects.append(record(), reason: earlier.message ?? "refused by Openlayer")
+            return .some(finishBatch())
+        }
+        return nil
+    }
+
+    /// Adds the row in `encoded` to the batch; returns the batch that had to close for it.
+    private mutating func add(ordinal: Int) -> FilePublisher.PendingBatch? {
         var full: FilePublisher.PendingBatch?
         if let closed = batcher.add(encodedRow: encoded) {
-            full = FilePublisher.PendingBatch(batch: closed, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, ids: ids)
-            records.removeAll(keepingCapacity: true)
-            ids.removeAll(keepingCapacity: true)
+            full = FilePublisher.PendingBatch(
+                batch: closed, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, fingerprints: fingerprints)
+            records.removeAll()
+            fingerprints.removeAll(keepingCapacity: true)
         }
         if records.isEmpty { firstOrdinal = ordinal }
-        records.append(source)
-        if case .string(let id)? = row[plan.inferenceIdColumn] { ids.append(id) }
         lastOrdinal = ordinal
         return full
     }
@@ -181,10 +239,11 @@ private struct PublishRun {
     mutating func finishBatch() -> FilePublisher.PendingBatch? {
         guard let batch = batcher.finish() else { return nil }
         defer {
-            records = []
-            ids = []
+            records = BatchRecords()
+            fingerprints = []
         }
-        return FilePublisher.PendingBatch(batch: batch, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, ids: ids)
+        return FilePublisher.PendingBatch(
+            batch: batch, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, fingerprints: fingerprints)
     }
 
     /// Records what became of a batch, before anything else is read.
@@ -194,7 +253,7 @@ private struct PublishRun {
         case .acknowledged:
             try record(JournalBatch(
                 fileId: 0, firstOrdinal: pending.firstOrdinal, lastOrdinal: pending.lastOrdinal,
-                rows: pending.batch.rowCount, outcome: .acknowledged, message: nil, at: at), pending.ids)
+                rows: pending.batch.rowCount, outcome: .acknowledged, message: nil, at: at), pending.fingerprints)
             outcome.rowsAcknowledged += pending.batch.rowCount
             outcome.batchesAcknowledged += 1
         case .refused(let message):
@@ -202,7 +261,7 @@ private struct PublishRun {
             try record(JournalBatch(
                 fileId: 0, firstOrdinal: pending.firstOrdinal, lastOrdinal: pending.lastOrdinal,
                 rows: pending.batch.rowCount, outcome: .refused, message: reason, at: at), [])
-            for source in pending.records { try rejects.append(source, reason: reason) }
+            for source in pending.records.records { try rejects.append(source, reason: reason) }
             outcome.rowsRefused += pending.batch.rowCount
         case .abandoned:
             interruption = interruption ?? .shutdown

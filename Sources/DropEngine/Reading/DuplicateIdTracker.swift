@@ -26,17 +26,26 @@ struct DuplicateIdTracker {
     /// The line of the earlier row that gave `id`; nil when none did, and `id` is remembered
     /// as given on `line`.
     mutating func earlierLine(of id: String, line: Int) -> Int? {
+        earlierLine(ofHash: Self.hash(id.utf8), line: line)
+    }
+
+    /// `earlierLine(of:line:)` for an id's UTF-8 bytes, hashed by `hash`.
+    mutating func earlierLine(ofHash key: UInt64, line: Int) -> Int? {
         guard isActive else { return nil }
-        let key = Self.hash(id)
         if let earlier = seen[key] { return Int(earlier) }
         seen[key] = UInt32(clamping: line)
         return nil
     }
 
+    /// Whether an earlier row gave an id of this hash, remembering nothing.
+    func contains(hash key: UInt64) -> Bool {
+        isActive && seen[key] != nil
+    }
+
     /// 64-bit FNV-1a of the UTF-8 bytes: stable across processes and platforms.
-    static func hash(_ id: String) -> UInt64 {
+    static func hash(_ utf8: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
+        for byte in utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }

@@ -87,25 +87,77 @@ public struct FileSurvey: Sendable {
         let typer = RowTyper(plan: plan, columns: survey.columns, stats: [:], timestamps: timestamps)
         var ids = DuplicateIdTracker(plan: plan)
         var issues: [RowIssue] = []
-        while survey.problems.isEmpty, let record = try survey.nextRecord(reader) {
-            survey.rowCount += 1
-            if case .jsonl(_, let object) = record {
-                for field in object.fields where seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
-            }
-            issues.removeAll(keepingCapacity: true)
-            if let row = typer.type(record, ids: &ids, issues: &issues) {
-                survey.noteDefaults(of: row)
-                // Only sent rows decide a column's type: a row set aside changes nothing. A CSV
-                // row holds every column, in header order.
-                if reader.header != nil {
-                    for (index, field) in row.fields.enumerated() { csvStats[index].observe(field.value) }
-                } else {
-                    for field in row.fields { survey.stats[field.key, default: ColumnStats()].observe(field.value) }
-                }
+
+        /// Notes a row found valid by `RowTyper`.
+        func accept(_ row: JSONObject) {
+            survey.noteDefaults(of: row)
+            // Only sent rows decide a column's type: a row set aside changes nothing. A CSV
+            // row holds every column, in header order.
+            if reader.header != nil {
+                for (index, field) in row.fields.enumerated() { csvStats[index].observe(field.value) }
             } else {
-                survey.invalidRowCount += 1
-                let room = issueLimit - survey.rowIssues.count
-                if room > 0 { survey.rowIssues.append(contentsOf: issues.prefix(room)) }
+                for field in row.fields { survey.stats[field.key, default: ColumnStats()].observe(field.value) }
+            }
+        }
+        func reject() {
+            survey.invalidRowCount += 1
+            let room = issueLimit - survey.rowIssues.count
+            if room > 0 { survey.rowIssues.append(contentsOf: issues.prefix(room)) }
+        }
+
+        if reader.header != nil, CSVRowEncoder.serves(plan) {
+            // CSV: the publisher's fast path, so both reach the same verdict the same way.
+            let encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: [:], timestamps: timestamps, fill: nil)
+            var scratch: [UInt8] = []
+            var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
+            var lastGivenId: [UInt8] = []
+            var lastIsGiven = false
+            while survey.problems.isEmpty, let line = try survey.nextCSVLine(reader) {
+                survey.rowCount += 1
+                scratch.removeAll(keepingCapacity: true)
+                let fast = reader.withCSVFields { fields -> CSVRowEncoder.Row? in
+                    guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &scratch, types: &types) else { return nil }
+                    if let given = row.givenId {
+                        let key = DuplicateIdTracker.hash(fields.bytes[given])
+                        guard !ids.contains(hash: key) else { return nil }  // RowTyper reports it
+                        _ = ids.earlierLine(ofHash: key, line: line)
+                        if survey.firstInferenceId == nil { survey.firstInferenceId = .given(String(decoding: fields.bytes[given], as: UTF8.self)) }
+                        lastGivenId.removeAll(keepingCapacity: true)
+                        lastGivenId.append(contentsOf: fields.bytes[given])
+                    }
+                    return row
+                }
+                if let fast {
+                    if fast.givenId != nil {
+                        lastIsGiven = true
+                    } else {
+                        survey.rowsWithoutInferenceId += 1
+                        let slot = InferenceIdSlot.generated(ordinal: survey.rowCount)
+                        if survey.firstInferenceId == nil { survey.firstInferenceId = slot }
+                        survey.lastInferenceId = slot
+                        lastIsGiven = false
+                    }
+                    if !fast.hasTimestamp { survey.rowsWithoutTimestamp += 1 }
+                    for index in types.indices where !types[index].isEmpty { csvStats[index].seen.insert(types[index]) }
+                    continue
+                }
+                issues.removeAll(keepingCapacity: true)
+                if let row = typer.type(reader.csvRecord(line: line), ids: &ids, issues: &issues) {
+                    accept(row)
+                    lastIsGiven = false
+                } else {
+                    reject()
+                }
+            }
+            if lastIsGiven { survey.lastInferenceId = .given(String(decoding: lastGivenId, as: UTF8.self)) }
+        } else {
+            while survey.problems.isEmpty, let record = try survey.nextRecord(reader) {
+                survey.rowCount += 1
+                if case .jsonl(_, let object) = record {
+                    for field in object.fields where seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
+                }
+                issues.removeAll(keepingCapacity: true)
+                if let row = typer.type(record, ids: &ids, issues: &issues) { accept(row) } else { reject() }
             }
         }
         let readToTheEnd = survey.problems.isEmpty
@@ -135,6 +187,16 @@ public struct FileSurvey: Sendable {
         if firstInferenceId == nil { firstInferenceId = slot }
         lastInferenceId = slot
         if case .integer? = row[timestampColumn] {} else { rowsWithoutTimestamp += 1 }
+    }
+
+    /// `nextRecord` for the fast path: the next CSV record's line, its fields left in `reader`.
+    private mutating func nextCSVLine(_ reader: SourceReader) throws -> Int? {
+        do {
+            return try reader.nextCSVFields()
+        } catch let error as FormatError {
+            problems.append(FileProblem(readError: error))
+            return nil
+        }
     }
 
     /// The next record; a syntax error that ends the file's readability (an unterminated

@@ -59,13 +59,9 @@ final class SourceReader {
 
     func next() throws -> SourceRecord? {
         switch reader {
-        case .csv(let csv):
-            while let record = try csv.next() {
-                // pandas skips a line of nothing but spaces and tabs, as it skips a blank one.
-                if record.fields.count == 1, Self.isBlank(record.fields[0]) { continue }
-                return .csv(line: record.line, fields: record.fields)
-            }
-            return nil
+        case .csv:
+            guard let line = try nextCSVFields() else { return nil }
+            return csvRecord(line: line)
         case .jsonl(let jsonl):
             guard let record = try jsonl.next() else { return nil }
             switch record.object {
@@ -75,8 +71,29 @@ final class SourceReader {
         }
     }
 
-    private static func isBlank(_ cell: String) -> Bool {
-        !cell.isEmpty && cell.utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+    /// CSV only: reads the next record without making a `String` of any field (see
+    /// `withCSVFields`). Returns its line, or nil at the end.
+    func nextCSVFields() throws -> Int? {
+        guard case .csv(let csv) = reader else { return nil }
+        while let line = try csv.nextFields() {
+            // pandas skips a line of nothing but spaces and tabs, as it skips a blank one.
+            let blank = csv.withFields { fields in
+                fields.count == 1 && !fields[0].isEmpty && fields[0].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            }
+            if !blank { return line }
+        }
+        return nil
+    }
+
+    /// The fields of the record `nextCSVFields` read last.
+    func withCSVFields<Result>(_ body: (CSVFields) throws -> Result) rethrows -> Result {
+        guard case .csv(let csv) = reader else { preconditionFailure("withCSVFields on a JSONL file") }
+        return try csv.withFields(body)
+    }
+
+    /// The record `nextCSVFields` read last, as text.
+    func csvRecord(line: Int) -> SourceRecord {
+        withCSVFields { fields in .csv(line: line, fields: (0..<fields.count).map { fields.string($0) }) }
     }
 }
 

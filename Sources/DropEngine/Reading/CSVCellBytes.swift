@@ -1,0 +1,153 @@
+/// `CSVCell`'s rules read straight off a cell's bytes, for the fast path of `CSVRowEncoder`.
+///
+/// Each function answers only where it is sure to agree with `CSVCell`; anything else (a sign
+/// or spaces around a number, leading zeros, `-0`, huge exponents, invalid UTF-8) gets nil or
+/// false, and the row then goes through `RowTyper`, which decides it the general way.
+enum CSVCellBytes {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// `CSVCell.missingValueWords`, grouped by their first byte.
+    private static let missingWords: [UInt8: [[UInt8]]] = Dictionary(
+        grouping: CSVCell.missingValueWords.filter { !$0.isEmpty }.map { Array($0.utf8) }, by: { $0[0] })
+
+    static func isMissing(_ cell: Bytes) -> Bool {
+        guard let first = cell.first else { return true }
+        switch first {
+        case UInt8(ascii: "#"), UInt8(ascii: "-"), UInt8(ascii: "1"), UInt8(ascii: "<"), UInt8(ascii: "N"), UInt8(ascii: "n"):
+            guard cell.count <= 8, let words = missingWords[first] else { return false }
+            return words.contains { $0.count == cell.count && $0.elementsEqual(cell) }
+        default:
+            return false
+        }
+    }
+
+    static func boolean(_ cell: Bytes) -> Bool? {
+        switch cell.count {
+        case 4:
+            if cell.elementsEqual("True".utf8) || cell.elementsEqual("TRUE".utf8) || cell.elementsEqual("true".utf8) { return true }
+        case 5:
+            if cell.elementsEqual("False".utf8) || cell.elementsEqual("FALSE".utf8) || cell.elementsEqual("false".utf8) { return false }
+        default:
+            break
+        }
+        return nil
+    }
+
+    enum Number {
+        case integer(Int64)
+        /// A finite double, spelled as JSON spells numbers: its bytes can be sent as they are.
+        case double
+    }
+
+    /// A number already in JSON's own spelling (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`),
+    /// an integer within 64 bits or a double far from overflow; nil for anything else.
+    static func canonicalNumber(_ cell: Bytes) -> Number? {
+        let count = cell.count
+        var index = 0
+        let negative = count > 0 && cell[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < count, isDigit(cell[index]) else { return nil }
+        let integerStart = index
+        if cell[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < count, isDigit(cell[index]) { return nil }
+        } else {
+            while index < count, isDigit(cell[index]) { index += 1 }
+        }
+        let integerDigits = index - integerStart
+        var isInteger = true
+        if index < count, cell[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard index < count, isDigit(cell[index]) else { return nil }
+            while index < count, isDigit(cell[index]) { index += 1 }
+        }
+        var exponent = 0
+        if index < count, cell[index] == UInt8(ascii: "e") || cell[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            var negativeExponent = false
+            if index < count, cell[index] == UInt8(ascii: "+") || cell[index] == UInt8(ascii: "-") {
+                negativeExponent = cell[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            guard index < count, isDigit(cell[index]) else { return nil }
+            var digits = 0
+            while index < count, isDigit(cell[index]) {
+                exponent = exponent * 10 + Int(cell[index] &- UInt8(ascii: "0"))
+                digits += 1
+                if digits > 4 { return nil }
+                index += 1
+            }
+            if negativeExponent { exponent = -exponent }
+        }
+        guard index == count else { return nil }
+        guard isInteger else {
+            // Far from the double's range either way: what is sent reads back as what was written.
+            return exponent >= -300 && exponent <= 300 - integerDigits ? .double : nil
+        }
+        // "-0" reads as the integer 0 but as the double -0.0: leave that to CSVCell.
+        if negative, integerDigits == 1, cell[integerStart] == UInt8(ascii: "0") { return nil }
+        guard integerDigits <= 19 else { return nil }
+        var value: Int64 = 0
+        for position in integerStart..<count {
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = shifted.subtractingReportingOverflow(Int64(cell[position] &- UInt8(ascii: "0")))
+            if overflow || overflow2 { return nil }
+            value = next
+        }
+        if negative { return .integer(value) }
+        let (positive, overflow) = Int64(0).subtractingReportingOverflow(value)
+        return overflow ? nil : .integer(positive)
+    }
+
+    /// Whether `CSVCell.number` could read the cell as a number at all (infinity aside, which a
+    /// column the config does not name keeps as text): it starts with a digit, a sign, a point
+    /// or a blank.
+    static func mayBeNumber(_ cell: Bytes) -> Bool {
+        guard let first = cell.first else { return false }
+        return isDigit(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
+            || first == UInt8(ascii: " ") || first == UInt8(ascii: "\t")
+    }
+
+    /// Well-formed UTF-8 (RFC 3629): what `String(decoding:as:)` keeps without replacing.
+    static func isValidUTF8(_ cell: Bytes) -> Bool {
+        var index = 0
+        let count = cell.count
+        while index < count {
+            let lead = cell[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F
+            case 0xF0: length = 4; low = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; high = 0x8F
+            default: return false
+            }
+            guard index + length <= count else { return false }
+            let second = cell[index + 1]
+            guard second >= low, second <= high else { return false }
+            for offset in 2..<length where cell[index + offset] & 0xC0 != 0x80 { return false }
+            index += length
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") <= 9 }
+
+    /// The cell's ASCII-only fast check: no byte needs UTF-8 validation.
+    @inline(__always)
+    static func isASCII(_ cell: Bytes) -> Bool {
+        cell.allSatisfy { $0 < 0x80 }
+    }
+}

@@ -1,0 +1,278 @@
+import DropFormats
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The fast path of a CSV row: types its cells from their bytes and writes the row's JSON
+/// straight into the request body, with no `String` or `JSONValue` per cell.
+///
+/// A `String` and a `JSONValue` per cell, built, checked and thrown away, cost several times
+/// what everything else in publishing costs (see `scripts/bench.sh`). This path takes the rows
+/// it can vouch for — the common spellings, every value valid — and gives up on the others
+/// (`nil`): those go through `RowTyper`, which reaches the same value the general way or
+/// reports what is wrong. So the two paths never disagree on a row; the golden rows test
+/// (`Tests/Golden`) holds both to what was sent before.
+///
+/// Numbers already spelled as JSON spells them are copied as they are (an integer in a double
+/// column gets `.0`); strings are escaped in one pass; ids are written from the file's digest.
+struct CSVRowEncoder {
+    /// What the fast path found in a row it encoded.
+    struct Row {
+        /// The inference id the row gives (its bytes in the record), if any.
+        var givenId: Range<Int>?
+        /// The inference id written for it (its bytes in the output), if one was generated.
+        var generatedId: Range<Int>?
+        var hasTimestamp: Bool
+    }
+
+    /// Filling in ids and timestamps (predictions, when publishing).
+    struct Fill {
+        let ids: InferenceIdGenerator
+        let defaultTimestamp: Int64
+    }
+
+    private let kinds: [ColumnKind]
+    private let stats: [ColumnStats]
+    /// `"name":` of every column, escaped once, one after the other (one buffer: an array of
+    /// arrays would be retained and released at every cell).
+    private let keys: [UInt8]
+    private let keyEnds: [Int]
+    private let timestamps: TimestampRule
+    private let checksTimestamps: Bool
+    private let idIndex: Int?
+    private let timestampIndex: Int?
+    private let idKey: [UInt8]
+    private let timestampKey: [UInt8]
+    private let fill: Fill?
+
+    /// Whether the fast path can serve files of this plan at all: not ground truths, whose rows
+    /// are projected on two columns and must carry an id.
+    static func serves(_ plan: ColumnPlan) -> Bool {
+        plan.purpose != .groundTruths && plan.sentColumns == nil
+    }
+
+    /// - Parameters:
+    ///   - stats: the survey's column types; empty while surveying (each cell typed alone).
+    ///   - fill: ids and timestamps to fill in, or nil (surveying, reference datasets).
+    init(plan: ColumnPlan, columns: [String], stats: [String: ColumnStats], timestamps: TimestampRule, fill: Fill?) {
+        kinds = columns.map(plan.kind(of:))
+        self.stats = columns.map { stats[$0] ?? ColumnStats() }
+        var keys: [UInt8] = []
+        var keyEnds: [Int] = []
+        for column in columns {
+            keys += Self.key(column)
+            keyEnds.append(keys.count)
+        }
+        self.keys = keys
+        self.keyEnds = keyEnds
+        self.timestamps = timestamps
+        checksTimestamps = plan.purpose != .groundTruths
+        idIndex = columns.firstIndex(of: plan.inferenceIdColumn)
+        timestampIndex = columns.firstIndex(of: plan.timestampColumn)
+        idKey = Self.key(plan.inferenceIdColumn)
+        timestampKey = Self.key(plan.timestampColumn)
+        self.fill = fill
+    }
+
+    private static func key(_ name: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        JSONWriter.appendString(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        return bytes
+    }
+
+    /// Appends the row's JSON object to `out` and returns what it holds, or returns nil (with
+    /// `out` as it was) when the row needs `RowTyper`.
+    /// - Parameters:
+    ///   - ordinal: the row's position among the file's rows, for a generated id.
+    ///   - types: one slot per column, set to the type each value was sent as (empty for null),
+    ///     for the survey to note once the row is known to be sent.
+    func encode(_ fields: CSVFields, ordinal: Int, into out: inout [UInt8], types: inout [ColumnStats.Seen]) -> Row? {
+        let columnCount = kinds.count
+        guard fields.count <= columnCount else { return nil }
+        let start = out.count
+        var row = Row(givenId: nil, generatedId: nil, hasTimestamp: false)
+        out.append(UInt8(ascii: "{"))
+        for index in 0..<columnCount {
+            types[index] = []
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            let keyStart = index == 0 ? 0 : keyEnds[index - 1]
+            keys.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[keyStart..<keyEnds[index]])) }
+            let cell = index < fields.count ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
+            if CSVCellBytes.isMissing(cell) {
+                if index == idIndex, let fill {
+                    row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
+                } else if index == timestampIndex, let fill {
+                    JSONWriter.appendInteger(fill.defaultTimestamp, to: &out)
+                } else {
+                    out.append(contentsOf: Self.null)
+                }
+                continue
+            }
+            guard let type = encodeValue(cell, kind: kinds[index], column: stats[index], into: &out) else {
+                out.removeSubrange(start...)
+                return nil
+            }
+            types[index] = type
+            if index == idIndex { row.givenId = Self.range(of: index, in: fields) }
+            if index == timestampIndex { row.hasTimestamp = true }
+        }
+        if let fill {
+            if idIndex == nil {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: idKey)
+                row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
+            }
+            if timestampIndex == nil {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: timestampKey)
+                JSONWriter.appendInteger(fill.defaultTimestamp, to: &out)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+        return row
+    }
+
+    private static let null: [UInt8] = Array("null".utf8)
+
+    private func appendId(_ fill: Fill, ordinal: Int, to out: inout [UInt8]) -> Range<Int> {
+        out.append(UInt8(ascii: "\""))
+        let start = out.count
+        fill.ids.append(forRow: ordinal, to: &out)
+        let end = out.count
+        out.append(UInt8(ascii: "\""))
+        return start..<end
+    }
+
+    private static func range(of index: Int, in fields: CSVFields) -> Range<Int> {
+        (index == 0 ? 0 : fields.ends[index - 1])..<fields.ends[index]
+    }
+
+    /// Writes one present cell; the type it was sent as, or nil to give up on the row.
+    private func encodeValue(_ cell: CSVCellBytes.Bytes, kind: ColumnKind, column: ColumnStats, into out: inout [UInt8]) -> ColumnStats.Seen? {
+        switch kind {
+        case .string:
+            return appendText(cell, to: &out)
+        case .number:
+            return appendNumber(cell, integral: column.allIntegers, to: &out)
+        case .inferred:
+            // As `ValueTyping.inferred`: a number if the column is numbers, else a boolean if
+            // it is booleans, else the text. A cell that does not start like a number can only
+            // read as infinity or NaN, which are text there too.
+            if column.allNumbers, CSVCellBytes.mayBeNumber(cell) {
+                return appendNumber(cell, integral: column.allIntegers, to: &out)
+            }
+            if column.allBooleans, let flag = CSVCellBytes.boolean(cell) {
+                out.append(contentsOf: flag ? Self.trueBytes : Self.falseBytes)
+                return .bool
+            }
+            return appendText(cell, to: &out)
+        case .classIndex(let classCount):
+            guard case .integer(let value)? = CSVCellBytes.canonicalNumber(cell),
+                classCount == 0 || (0..<Int64(classCount)).contains(value)
+            else { return nil }
+            out.append(contentsOf: cell)
+            return .integer
+        case .timestamp:
+            guard case .integer(let seconds)? = CSVCellBytes.canonicalNumber(cell) else { return nil }
+            if checksTimestamps, timestamps.violation(seconds) != nil { return nil }
+            out.append(contentsOf: cell)
+            return .integer
+        case .scores(let classCount):
+            return appendScores(cell, classCount: classCount, to: &out)
+        }
+    }
+
+    private static let trueBytes: [UInt8] = Array("true".utf8)
+    private static let falseBytes: [UInt8] = Array("false".utf8)
+
+    private func appendText(_ cell: CSVCellBytes.Bytes, to out: inout [UInt8]) -> ColumnStats.Seen? {
+        guard cell.count <= ValueTyping.maximumTextLength, CSVCellBytes.isASCII(cell) || CSVCellBytes.isValidUTF8(cell) else { return nil }
+        JSONWriter.appendString(utf8: cell, to: &out)
+        return .string
+    }
+
+    private func appendNumber(_ cell: CSVCellBytes.Bytes, integral: Bool, to out: inout [UInt8]) -> ColumnStats.Seen? {
+        switch CSVCellBytes.canonicalNumber(cell) {
+        case .integer?:
+            out.append(contentsOf: cell)
+            if integral { return .integer }
+            out.append(contentsOf: Self.pointZero)
+            return .double
+        case .double?:
+            out.append(contentsOf: cell)
+            return .double
+        case nil:
+            return nil
+        }
+    }
+
+    private static let pointZero: [UInt8] = Array(".0".utf8)
+
+    /// `"[0.9, 0.1]"`: a list of canonical numbers with blanks between, of the right length,
+    /// summing to 1 (0.9 to 1.1) exactly as `ValueTyping` sums it; written without the blanks,
+    /// each number as a double.
+    private func appendScores(_ cell: CSVCellBytes.Bytes, classCount: Int?, to out: inout [UInt8]) -> ColumnStats.Seen? {
+        let count = cell.count
+        guard count >= 2, cell[0] == UInt8(ascii: "["), cell[count - 1] == UInt8(ascii: "]") else { return nil }
+        let start = out.count
+        out.append(UInt8(ascii: "["))
+        var index = 1
+        var items = 0
+        var sum = 0.0
+        func skipBlanks() {
+            while index < count - 1, cell[index] == UInt8(ascii: " ") || cell[index] == UInt8(ascii: "\t") { index += 1 }
+        }
+        skipBlanks()
+        while index < count - 1 {
+            var end = index
+            while end < count - 1, cell[end] != UInt8(ascii: ","), cell[end] != UInt8(ascii: " "), cell[end] != UInt8(ascii: "\t") { end += 1 }
+            let number = UnsafeBufferPointer(rebasing: cell[index..<end])
+            guard let kind = CSVCellBytes.canonicalNumber(number), let value = Self.double(number) else {
+                out.removeSubrange(start...)
+                return nil
+            }
+            if items > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: number)
+            if case .integer = kind { out.append(contentsOf: Self.pointZero) }
+            sum += value
+            items += 1
+            index = end
+            skipBlanks()
+            if index < count - 1 {
+                guard cell[index] == UInt8(ascii: ",") else {
+                    out.removeSubrange(start...)
+                    return nil
+                }
+                index += 1
+                skipBlanks()
+                guard index < count - 1 else {
+                    out.removeSubrange(start...)
+                    return nil
+                }
+            }
+        }
+        out.append(UInt8(ascii: "]"))
+        let lengthOK = classCount.map { $0 <= 0 || $0 == items } ?? true
+        guard lengthOK, (0.9...1.1).contains(sum) else {
+            out.removeSubrange(start...)
+            return nil
+        }
+        return .numberList
+    }
+
+    /// The double a canonical number spells: glibc's `strtod`, correctly rounded, as Swift's
+    /// `Double(_:)` is, so the sum is the one `ValueTyping` checks.
+    private static func double(_ number: CSVCellBytes.Bytes) -> Double? {
+        guard number.count < 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            for (offset, byte) in number.enumerated() { buffer[offset] = CChar(bitPattern: byte) }
+            buffer[number.count] = 0
+            let value = strtod(buffer.baseAddress!, nil)
+            return value.isFinite ? value : nil
+        }
+    }
+}
