@@ -90,4 +90,29 @@ struct CSVRowEncoderTests {
         let result = try Self.compare(csv)
         #expect(result.taken == 3)
     }
+
+    @Test("The byte checks agree with CSVCell on missing-value words, booleans and numbers")
+    func cellChecks() {
+        func check(_ text: String, _ body: (CSVCellBytes.Bytes) -> Bool) -> Bool {
+            Array(text.utf8).withUnsafeBufferPointer(body)
+        }
+        for word in CSVCell.missingValueWords { #expect(check(word, CSVCellBytes.isMissing), "\(word)") }
+        for word in ["na", "Na", "NULL ", " NA", "#N/A N/", "nulls", "1.#INF", "-1.#IND0", "0"] {
+            #expect(!check(word, CSVCellBytes.isMissing), "\(word)")
+        }
+        for text in ["True", "TRUE", "true", "False", "FALSE", "false", "yes", "True ", "tRUE"] {
+            #expect(Array(text.utf8).withUnsafeBufferPointer { CSVCellBytes.boolean($0) } == CSVCell.boolean(text), "\(text)")
+        }
+        for text in ["0", "-1", "12.5", "1e-7", "1E5", "-0.0", "9223372036854775807", "-9223372036854775808"] {
+            let canonical = Array(text.utf8).withUnsafeBufferPointer { CSVCellBytes.canonicalNumber($0) }
+            switch (canonical, CSVCell.number(text)) {
+            case (.integer(let fast)?, .integer(let slow)?): #expect(fast == slow, "\(text)")
+            case (.double?, .double?): break
+            default: Issue.record("\(text): \(String(describing: canonical)) vs \(String(describing: CSVCell.number(text)))")
+            }
+        }
+        for text in ["+3", ".5", "5.", "007", "-0", " 1", "1 ", "9223372036854775808", "1e500", "0x10", "inf", "1_000", ""] {
+            #expect(Array(text.utf8).withUnsafeBufferPointer { CSVCellBytes.canonicalNumber($0) } == nil, "\(text)")
+        }
+    }
 }

@@ -162,28 +162,30 @@ private struct PublishRun {
     /// Takes the CSV record `reader` read last: through the fast path when it can, else as
     /// `take` does. Returns a batch when one is full.
     mutating func takeCSV(_ reader: SourceReader, line: Int, ordinal: Int) throws -> FilePublisher.PendingBatch? {
-        encoded.removeAll(keepingCapacity: true)
-        var fingerprint: UInt64 = 0
-        let accepted = reader.withCSVFields { fields -> Bool in
-            guard let row = encoder.encode(fields, ordinal: ordinal, into: &encoded, types: &types) else { return false }
+        try reader.withCSVFields { fields in
+            encoded.removeAll(keepingCapacity: true)
+            guard let row = encoder.encode(fields, ordinal: ordinal, into: &encoded, types: &types) else {
+                return try take(SourceRecord(line: line, fields), ordinal: ordinal)
+            }
+            let fingerprint: UInt64
             if let given = row.givenId {
                 let bytes = fields.bytes[given]
                 // A repeated id is RowTyper's to report.
                 let key = DuplicateIdTracker.hash(bytes)
-                guard !idTracker.contains(hash: key) else { return false }
+                guard !idTracker.contains(hash: key) else { return try take(SourceRecord(line: line, fields), ordinal: ordinal) }
                 _ = idTracker.earlierLine(ofHash: key, line: line)
                 fingerprint = InferenceIdFingerprint.of(utf8: bytes)
             } else if let generated = row.generatedId {
                 fingerprint = InferenceIdFingerprint.of(utf8: encoded[generated])
+            } else {
+                fingerprint = 0
             }
-            return true
+            if let settled = try settledEarlier(ordinal: ordinal, record: { SourceRecord(line: line, fields) }) { return settled }
+            let full = add(ordinal: ordinal)
+            records.append(fields, line: line)
+            if row.givenId != nil || row.generatedId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
+            return full
         }
-        guard accepted else { return try take(reader.csvRecord(line: line), ordinal: ordinal) }
-        if let settled = try settledEarlier(ordinal: ordinal, record: { reader.csvRecord(line: line) }) { return settled }
-        let full = add(ordinal: ordinal)
-        reader.withCSVFields { records.append($0, line: line) }
-        InferenceIdFingerprint.append(fingerprint, to: &fingerprints)
-        return full
     }
 
     /// Takes the next record. Returns a batch when one is full.

@@ -6,18 +6,29 @@
 enum CSVCellBytes {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    /// `CSVCell.missingValueWords`, grouped by their first byte.
-    private static let missingWords: [UInt8: [[UInt8]]] = Dictionary(
-        grouping: CSVCell.missingValueWords.filter { !$0.isEmpty }.map { Array($0.utf8) }, by: { $0[0] })
-
+    /// `CSVCell.missingValueWords` (`CSVRowEncoderTests` checks that the two agree).
     static func isMissing(_ cell: Bytes) -> Bool {
         guard let first = cell.first else { return true }
+        // Every word starts with one of these and is at most 8 bytes long: most cells stop here.
         switch first {
         case UInt8(ascii: "#"), UInt8(ascii: "-"), UInt8(ascii: "1"), UInt8(ascii: "<"), UInt8(ascii: "N"), UInt8(ascii: "n"):
-            guard cell.count <= 8, let words = missingWords[first] else { return false }
-            return words.contains { $0.count == cell.count && $0.elementsEqual(cell) }
+            guard cell.count <= 8 else { return false }
         default:
             return false
+        }
+        switch cell.count {
+        case 2: return cell.elementsEqual("NA".utf8)
+        case 3:
+            return cell.elementsEqual("#NA".utf8) || cell.elementsEqual("N/A".utf8) || cell.elementsEqual("NaN".utf8)
+                || cell.elementsEqual("n/a".utf8) || cell.elementsEqual("nan".utf8)
+        case 4:
+            return cell.elementsEqual("#N/A".utf8) || cell.elementsEqual("-NaN".utf8) || cell.elementsEqual("-nan".utf8)
+                || cell.elementsEqual("<NA>".utf8) || cell.elementsEqual("NULL".utf8) || cell.elementsEqual("None".utf8)
+                || cell.elementsEqual("null".utf8)
+        case 6: return cell.elementsEqual("1.#IND".utf8)
+        case 7: return cell.elementsEqual("-1.#IND".utf8) || cell.elementsEqual("1.#QNAN".utf8)
+        case 8: return cell.elementsEqual("#N/A N/A".utf8) || cell.elementsEqual("-1.#QNAN".utf8)
+        default: return false
         }
     }
 

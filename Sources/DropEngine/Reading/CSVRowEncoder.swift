@@ -18,7 +18,7 @@ import Musl
 ///
 /// Numbers already spelled as JSON spells them are copied as they are (an integer in a double
 /// column gets `.0`); strings are escaped in one pass; ids are written from the file's digest.
-struct CSVRowEncoder {
+final class CSVRowEncoder {
     /// What the fast path found in a row it encoded.
     struct Row {
         /// The inference id the row gives (its bytes in the record), if any.
@@ -264,9 +264,12 @@ struct CSVRowEncoder {
         return .numberList
     }
 
-    /// The double a canonical number spells: glibc's `strtod`, correctly rounded, as Swift's
-    /// `Double(_:)` is, so the sum is the one `ValueTyping` checks.
+    /// The double a canonical number spells, correctly rounded as Swift's `Double(_:)` rounds,
+    /// so the sum is the one `ValueTyping` checks. Short decimals take Clinger's fast path (one
+    /// exact integer, one exact power of ten, one correctly rounded operation); the others glibc's
+    /// `strtod`.
     private static func double(_ number: CSVCellBytes.Bytes) -> Double? {
+        if let fast = shortDecimal(number) { return fast }
         guard number.count < 64 else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
             for (offset, byte) in number.enumerated() { buffer[offset] = CChar(bitPattern: byte) }
@@ -274,5 +277,32 @@ struct CSVRowEncoder {
             let value = strtod(buffer.baseAddress!, nil)
             return value.isFinite ? value : nil
         }
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+
+    /// `[-]digits[.digits]` with at most 15 significant digits: exactly `mantissa / 10^k`.
+    private static func shortDecimal(_ number: CSVCellBytes.Bytes) -> Double? {
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        var negative = false
+        for (index, byte) in number.enumerated() {
+            if byte == UInt8(ascii: "-"), index == 0 {
+                negative = true
+            } else if byte == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else if CSVCellBytes.isDigit(byte) {
+                mantissa = mantissa * 10 + UInt64(byte &- UInt8(ascii: "0"))
+                digits += 1
+                if seenPoint { fractionDigits += 1 }
+                if digits > 15 { return nil }
+            } else {
+                return nil
+            }
+        }
+        let value = Double(mantissa) / powersOfTen[fractionDigits]
+        return negative ? -value : value
     }
 }

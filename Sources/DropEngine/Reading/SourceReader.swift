@@ -7,6 +7,11 @@ enum SourceRecord: Sendable {
     /// A JSONL line that is not a JSON object: a row of its own that can only be rejected.
     case malformed(FormatError, text: String)
 
+    /// A CSV record's fields as text.
+    init(line: Int, _ fields: CSVFields) {
+        self = .csv(line: line, fields: (0..<fields.count).map { fields.string($0) })
+    }
+
     var line: Int {
         switch self {
         case .csv(let line, _), .jsonl(let line, _): line
@@ -93,7 +98,7 @@ final class SourceReader {
 
     /// The record `nextCSVFields` read last, as text.
     func csvRecord(line: Int) -> SourceRecord {
-        withCSVFields { fields in .csv(line: line, fields: (0..<fields.count).map { fields.string($0) }) }
+        withCSVFields { SourceRecord(line: line, $0) }
     }
 }
 
