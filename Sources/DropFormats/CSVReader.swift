@@ -22,17 +22,20 @@ public final class CSVReader {
     private var line = 1
     private var hasStarted = false
     private var isFinished = false
-    /// The fields of the record last read, unescaped, one after the other; reused across
-    /// records so that reading allocates nothing once it has seen the widest record.
-    private var fieldBytes: [UInt8] = []
-    /// Where each field of the record last read ends in `fieldBytes`.
-    private var fieldEnds: [Int] = []
+    /// The fields of the record last read, unescaped, one after the other, and where each
+    /// ends: memory of the reader's own, reused across records, so that reading allocates
+    /// nothing once it has seen the widest record and lending the fields costs nothing.
+    private var fields = FieldBuffer()
 
     /// Opens the file. Nothing is read until the first `next()`.
     /// - Parameter onBytes: sees every byte of the file, byte order mark included, in order,
     ///   before it is parsed (the engine hashes the file with it).
     public init(path: String, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
         file = try ChunkedFileReader(path: path, onBytes: onBytes)
+    }
+
+    deinit {
+        fields.deallocate()
     }
 
     public var path: String { file.path }
@@ -57,17 +60,11 @@ public final class CSVReader {
             hasStarted = true
             cursor = try file.skipByteOrderMark()
         }
-        // The record is built in locals, not in the properties: a class's properties are checked
-        // for exclusive access at every touch, which costs more than the parsing.
-        var out = Output()
-        swap(&out.bytes, &fieldBytes)
-        swap(&out.ends, &fieldEnds)
-        out.bytes.removeAll(keepingCapacity: true)
-        out.ends.removeAll(keepingCapacity: true)
-        defer {
-            swap(&out.bytes, &fieldBytes)
-            swap(&out.ends, &fieldEnds)
-        }
+        // The record is built in a local copy of the buffer's pointers, not in the property: a
+        // class's properties are checked for exclusive access at every touch.
+        var out = fields
+        out.removeAll()
+        defer { fields = out }
         var state = State.fieldStart
         var recordStart = cursor
         var recordLine = line
@@ -109,7 +106,7 @@ public final class CSVReader {
                     if isLineEnd, fieldEnd > fieldStart, bytes[fieldEnd - 1] == ASCII.carriageReturn {
                         fieldEnd -= 1
                     }
-                    if isLineEnd, state == .unquoted, out.ends.isEmpty, fieldEnd == fieldStart {
+                    if isLineEnd, state == .unquoted, out.fieldCount == 0, fieldEnd == fieldStart {
                         // A blank line: no record, but still a line.
                         position += 1
                         line += 1
@@ -185,7 +182,7 @@ public final class CSVReader {
 
     /// The end of the file ends the last record too: a missing final newline is common.
     private func finishAtEnd(
-        state: State, out: inout Output, recordLine: Int, fieldStart: Int, hasEscapedQuotes: Bool,
+        state: State, out: inout FieldBuffer, recordLine: Int, fieldStart: Int, hasEscapedQuotes: Bool,
         quote: (line: Int, offset: Int, lineStart: Int)
     ) throws(FormatError) -> Int? {
         isFinished = true
@@ -200,10 +197,10 @@ public final class CSVReader {
         }
         switch state {
         case .fieldStart:
-            if out.ends.isEmpty { return nil }
-            out.ends.append(out.bytes.count)
+            if out.fieldCount == 0 { return nil }
+            out.endField()
         case .unquoted:
-            if out.ends.isEmpty, fieldEnd == fieldStart { return nil }
+            if out.fieldCount == 0, fieldEnd == fieldStart { return nil }
             out.appendPlain(bytes, from: fieldStart, to: fieldEnd)
         case .quoteInQuoted, .afterClosingQuote:
             out.appendQuoted(bytes, from: fieldStart, to: fieldEnd, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: state == .afterClosingQuote)
@@ -219,22 +216,76 @@ public final class CSVReader {
 
     /// The fields of the record last read by `nextFields`.
     public func withFields<Result>(_ body: (CSVFields) throws -> Result) rethrows -> Result {
-        try fieldBytes.withUnsafeBufferPointer { bytes in
-            try fieldEnds.withUnsafeBufferPointer { ends in try body(CSVFields(bytes: bytes, ends: ends)) }
-        }
+        try body(fields.view)
     }
 
 }
 
-/// A record's fields as they are read: bytes one after the other, and where each ends.
-private struct Output {
-    var bytes: [UInt8] = []
-    var ends: [Int] = []
+/// A record's fields as they are read: bytes one after the other, and where each ends. Plain
+/// pointers into memory the reader owns (it frees them in `deinit`): copying this struct
+/// copies two pointers, with no reference counting on the path of every byte.
+private struct FieldBuffer {
+    var bytes: UnsafeMutablePointer<UInt8> = .allocate(capacity: 4096)
+    var byteCapacity = 4096
+    var byteCount = 0
+    var ends: UnsafeMutablePointer<Int> = .allocate(capacity: 64)
+    var endCapacity = 64
+    var fieldCount = 0
+
+    var view: CSVFields {
+        CSVFields(bytes: UnsafeBufferPointer(start: bytes, count: byteCount), ends: UnsafeBufferPointer(start: ends, count: fieldCount))
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+
+    mutating func removeAll() {
+        byteCount = 0
+        fieldCount = 0
+    }
+
+    @inline(__always)
+    mutating func append(_ source: UnsafePointer<UInt8>, count: Int) {
+        if byteCount + count > byteCapacity { growBytes(to: byteCount + count) }
+        (bytes + byteCount).update(from: source, count: count)
+        byteCount += count
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if byteCount == byteCapacity { growBytes(to: byteCount + 1) }
+        bytes[byteCount] = byte
+        byteCount += 1
+    }
+
+    @inline(__always)
+    mutating func endField() {
+        if fieldCount == endCapacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
+            grown.update(from: ends, count: fieldCount)
+            ends.deallocate()
+            ends = grown
+            endCapacity *= 2
+        }
+        ends[fieldCount] = byteCount
+        fieldCount += 1
+    }
+
+    private mutating func growBytes(to minimum: Int) {
+        let capacity = max(minimum, byteCapacity * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = grown
+        byteCapacity = capacity
+    }
 
     @inline(__always)
     mutating func appendPlain(_ source: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: source + start, count: end - start))
-        ends.append(bytes.count)
+        append(source + start, count: end - start)
+        endField()
     }
 
     /// Appends a field that starts with a quote (`start` is on it): `""` inside the quotes is
@@ -252,9 +303,9 @@ private struct Output {
                 index += 1
                 continue
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(start: source + runStart, count: index - runStart))
+            append(source + runStart, count: index - runStart)
             if index + 1 < end, source[index + 1] == ASCII.quote {
-                bytes.append(ASCII.quote)
+                append(ASCII.quote)
                 index += 2
                 runStart = index
                 continue
@@ -262,8 +313,8 @@ private struct Output {
             runStart = index + 1  // the closing quote; the rest is trailing text
             break
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(start: source + runStart, count: end - runStart))
-        ends.append(bytes.count)
+        append(source + runStart, count: end - runStart)
+        endField()
     }
 }
 

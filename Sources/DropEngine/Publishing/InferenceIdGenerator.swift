@@ -33,10 +33,12 @@ public struct InferenceIdGenerator: Sendable {
     static let length = 36
 
     private func write(forRow ordinal: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
-        var hasher = SHA256()
-        hasher.update(data: fileDigest)
-        withUnsafeBytes(of: UInt64(ordinal).bigEndian) { hasher.update(bufferPointer: $0) }
-        let digest = hasher.finalize()
+        // The digest and the ordinal hashed as one message: a hasher fed twice costs a third more.
+        let digest = withUnsafeTemporaryAllocation(byteCount: fileDigest.count + 8, alignment: 8) { message in
+            message.copyBytes(from: fileDigest)
+            message.storeBytes(of: UInt64(ordinal).bigEndian, toByteOffset: fileDigest.count, as: UInt64.self)
+            return SHA256.hash(data: UnsafeRawBufferPointer(message))
+        }
         digest.withUnsafeBytes { raw in
             var position = 0
             for index in 0..<16 {
