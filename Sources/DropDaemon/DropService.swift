@@ -149,14 +149,14 @@ public struct DropService: Service, CustomStringConvertible {
         do {
             for try await event in InboxWatcher(root: config.directories.inbox) {
                 switch event {
-                case .fileReady(let path):
-                    await dispatch(path, router: router, queues: queues, archivist: archivist)
+                case .fileReady(let path, let arrival):
+                    await dispatch(path, complete: arrival == .renamed, router: router, queues: queues, archivist: archivist)
                 case .watching:
                     logger.info("watching the inbox", metadata: ["inbox": "\(config.directories.inbox)"])
                 case .rescanNeeded:
                     logger.warning("inotify queue overflowed; rescanning the inbox")
                     for path in InboxWatcher.scan(root: config.directories.inbox) {
-                        await dispatch(path, router: router, queues: queues, archivist: archivist)
+                        await dispatch(path, complete: false, router: router, queues: queues, archivist: archivist)
                     }
                 }
             }
@@ -165,10 +165,12 @@ public struct DropService: Service, CustomStringConvertible {
         }
     }
 
-    private func dispatch(_ path: String, router: InboxRouter, queues: [String: PipelineQueue], archivist: Archivist) async {
+    private func dispatch(
+        _ path: String, complete: Bool, router: InboxRouter, queues: [String: PipelineQueue], archivist: Archivist
+    ) async {
         switch router.route(path) {
         case .pipeline(let name, let kind)?:
-            if await queues[name]?.enqueue(path, kind: kind) == true {
+            if await queues[name]?.enqueue(path, kind: kind, complete: complete) == true {
                 logger.debug("queued", metadata: ["pipeline": "\(name)", "kind": "\(kind.rawValue)", "file": "\(path)"])
             }
         case .stray(let folder, let reason)?:

@@ -7,7 +7,8 @@ import DropEngine
 /// event, or again after a queue overflow); a path already waiting is not queued again.
 actor PipelineQueue {
     enum Work: Sendable {
-        case inbox(String, FileKind)
+        /// A file in the inbox; `complete` when it was renamed in, so that it need not settle.
+        case inbox(String, FileKind, complete: Bool)
         case claimed(JournalFile)
     }
 
@@ -22,10 +23,11 @@ actor PipelineQueue {
     }
 
     /// Queues an inbox path unless it is already waiting.
+    /// - Parameter complete: the file was renamed into the inbox, so it is taken at once.
     @discardableResult
-    func enqueue(_ path: String, kind: FileKind) -> Bool {
+    func enqueue(_ path: String, kind: FileKind, complete: Bool = false) -> Bool {
         guard waiting.insert(path).inserted else { return false }
-        continuation.yield(.inbox(path, kind))
+        continuation.yield(.inbox(path, kind, complete: complete))
         return true
     }
 

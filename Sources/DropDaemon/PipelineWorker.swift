@@ -23,8 +23,8 @@ struct PipelineWorker: Sendable {
         for await work in queue.work {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             switch work {
-            case .inbox(let path, let kind):
-                guard let entry = await claimWhenQuiet(path, kind: kind) else { continue }
+            case .inbox(let path, let kind, let complete):
+                guard let entry = await claimWhenQuiet(path, kind: kind, complete: complete) else { continue }
                 guard await process(entry) else { return }
             case .claimed(let entry):
                 guard await process(entry) else { return }
@@ -33,15 +33,16 @@ struct PipelineWorker: Sendable {
     }
 
     /// Claims an inbox file once nothing has changed it for `settleTime`; a file still
-    /// changing goes back in line until then.
-    private func claimWhenQuiet(_ path: String, kind: FileKind) async -> JournalFile? {
+    /// changing goes back in line until then. A file renamed into the inbox (`complete`) is
+    /// taken at once: the rename made it whole, and waiting would only add latency.
+    private func claimWhenQuiet(_ path: String, kind: FileKind, complete: Bool) async -> JournalFile? {
         guard let stamp = try? FileStamp(path: path) else {
             await queue.taken(path)
             return nil
         }
         let quietFor = Duration.milliseconds(Int64(Date().timeIntervalSince(stamp.lastChange) * 1000))
-        if quietFor < settleTime {
-            queue.retry(.inbox(path, kind), after: settleTime - quietFor)
+        if !complete, quietFor < settleTime {
+            queue.retry(.inbox(path, kind, complete: false), after: settleTime - quietFor)
             return nil
         }
         await queue.taken(path)
@@ -49,7 +50,7 @@ struct PipelineWorker: Sendable {
             return try processor.claim(path, kind: kind)
         } catch {
             logger.error("cannot claim the file; it stays in the inbox", metadata: ["file": "\(path)", "error": "\(error)"])
-            queue.retry(.inbox(path, kind), after: retryDelay)
+            queue.retry(.inbox(path, kind, complete: complete), after: retryDelay)
             return nil
         }
     }

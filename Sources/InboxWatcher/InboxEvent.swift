@@ -1,5 +1,16 @@
 /// What the inbox watcher tells its consumer.
 public enum InboxEvent: Sendable, Equatable {
+    /// How a ready file came to be reported.
+    public enum Arrival: Sendable, Equatable {
+        /// Renamed or moved into the inbox (`IN_MOVED_TO`): a rename is atomic, so the file
+        /// is complete as it appears.
+        case renamed
+        /// Closed after writing (`IN_CLOSE_WRITE`): complete unless its writer opens it again.
+        case closedAfterWriting
+        /// Found by a scan (at start, or after a queue overflow): how it got there is unknown.
+        case found
+    }
+
     /// A regular file whose name passes the filter is complete at this absolute path: it was
     /// closed after writing, renamed or moved into the inbox, or found by a scan.
     ///
@@ -7,7 +18,7 @@ public enum InboxEvent: Sendable, Equatable {
     /// and a file rewritten in place is closed again); the consumer must deduplicate, e.g. by
     /// path plus size and modification time, or by content hash. The file may also already be
     /// gone when the consumer gets to it.
-    case fileReady(path: String)
+    case fileReady(path: String, arrival: Arrival)
     /// The kernel's event queue overflowed, so some events were lost. The watcher has
     /// re-established its watches; the consumer should list the inbox again
     /// (`InboxWatcher.scan()`) and treat every file found as ready.

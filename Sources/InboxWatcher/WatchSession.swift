@@ -126,7 +126,7 @@ final class WatchSession {
             try handleDirectory(event, path: path, tools: tools)
         } else if event.mask.contains(.closeWrite) || event.mask.contains(.movedTo) {
             if filter.accepts(event.name), FileSystem.kind(of: path) == .regularFile {
-                continuation.yield(.fileReady(path: path))
+                continuation.yield(.fileReady(path: path, arrival: event.mask.contains(.movedTo) ? .renamed : .closedAfterWriting))
             }
         }
     }
@@ -182,7 +182,7 @@ final class WatchSession {
 
     private func yieldReadyFiles(under directory: String) {
         for path in FileSystem.readyFiles(under: directory, filter: filter) {
-            continuation.yield(.fileReady(path: path))
+            continuation.yield(.fileReady(path: path, arrival: .found))
         }
     }
 }

@@ -108,6 +108,28 @@ struct DeliveryTests {
         #expect(rows.count == 4)
     }
 
+    @Test("A file renamed into the inbox is taken at once; one written in place waits to settle")
+    func renamedFilesSkipTheSettleWait() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        var service = DropWorkspace.quickService
+        service[0] = "settleSeconds: 20"
+        let workspace = try DropWorkspace(sandbox: sandbox, serviceSettings: service)
+        defer { workspace.remove() }
+        try await workspace.startWatcher()
+        let clock = ContinuousClock()
+        let dropped = clock.now
+        try workspace.dropByRename("renamed.csv", Self.csv(rows: 3))
+        try await workspace.dropInPlace("in-place.csv", Self.csv(rows: 4))
+        try await eventually(timeout: .seconds(10), "the renamed file's receipt\n\(workspace.log)") {
+            workspace.receipts()["renamed.csv"] != nil
+        }
+        #expect(clock.now - dropped < .seconds(10))
+        // The file written in place is still settling.
+        #expect(workspace.receipts()["in-place.csv"] == nil)
+        #expect(workspace.waitingFiles.contains("in-place.csv"))
+    }
+
     @Test("A file still being written is taken only once it is quiet")
     func growingFile() async throws {
         let sandbox = try Sandbox()

@@ -39,7 +39,7 @@ final class EventRecorder: Sendable {
 
     var events: [InboxEvent] { storage.state.withLock { $0.events } }
     var paths: [String] {
-        events.compactMap { if case .fileReady(let path) = $0 { path } else { nil } }
+        events.compactMap { if case .fileReady(let path, _) = $0 { path } else { nil } }
     }
     var isFinished: Bool { storage.state.withLock { $0.finished } }
     var error: (any Error)? { storage.state.withLock { $0.error } }

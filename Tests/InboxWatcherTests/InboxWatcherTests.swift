@@ -48,6 +48,22 @@ struct InboxWatcherTests {
         #expect(await recorder.cancel())
     }
 
+    @Test func eventsSayHowTheFileArrived() async throws {
+        let inbox = try TemporaryDirectory()
+        defer { inbox.remove() }
+        let recorder = try await startWatching(inbox)
+
+        let written = try inbox.write("written.csv")
+        let temporary = try inbox.write("renamed.csv.tmp")
+        try inbox.move(temporary, to: inbox.url("renamed.csv"))
+        #expect(await recorder.waitFor(inbox.url("renamed.csv")))
+        #expect(await recorder.waitFor(written))
+        #expect(recorder.events.contains(.fileReady(path: written, arrival: .closedAfterWriting)))
+        #expect(recorder.events.contains(.fileReady(path: inbox.url("renamed.csv"), arrival: .renamed)))
+        #expect(recorder.events.contains(.fileReady(path: inbox.url("ready.csv"), arrival: .found)))
+        #expect(await recorder.cancel())
+    }
+
     @Test func hiddenPartialAndSwapFilesAreIgnored() async throws {
         let inbox = try TemporaryDirectory()
         defer { inbox.remove() }
@@ -151,7 +167,7 @@ struct InboxWatcherTests {
         #expect(Array(recorder.paths.prefix(3)) == expected)
         #expect(recorder.paths.last == live)
         // `.watching` separates what was found at start from what arrived later.
-        #expect(Array(recorder.events.prefix(4)) == expected.map { .fileReady(path: $0) } + [.watching])
+        #expect(Array(recorder.events.prefix(4)) == expected.map { .fileReady(path: $0, arrival: .found) } + [.watching])
         #expect(InboxWatcher.scan(root: inbox.path) == expected + [live])
         #expect(await recorder.cancel())
     }
