@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Speed and memory of openlayer-drop next to the official Python SDK (openlayer on PyPI, with pandas
-# and pyarrow), both publishing the same file to nginx on loopback (scripts/bench/sink.nginx.conf).
-# BENCH_ROWS sets the file size (default 1000000). Takes a few minutes: the release build first,
-# then each publisher in turn.
+# and pyarrow), both publishing the same file to nginx on loopback (scripts/bench/sink.nginx.conf);
+# then the service's latency from a drop to its first request, and many small files
+# (scripts/bench/latency.py). BENCH_ROWS sets the file size (default 1000000), BENCH_SMALL_FILES
+# the number of small files (default 10000). Takes a few minutes: the release build first, then
+# each publisher in turn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -19,3 +21,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 swift build -c release --product openlayer-drop
 .venv/bin/python3 scripts/bench/bench.py
+echo
+.venv/bin/python3 scripts/bench/latency.py

@@ -64,12 +64,16 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_sink(directory):
+def start_sink(directory, access_log=None):
+    """nginx on a free loopback port; with `access_log`, it logs when each request ended, how
+    long it took and its path."""
     port = free_port()
     folder = os.path.join(directory, "sink")
     os.makedirs(folder)
     with open(os.path.join(HERE, "sink.nginx.conf")) as source:
         conf = source.read().replace("PORT", str(port))
+    if access_log:
+        conf = conf.replace("access_log off;", f"log_format timing '$msec $request_time $uri';\n    access_log {access_log} timing;")
     with open(os.path.join(folder, "nginx.conf"), "w") as out:
         out.write(conf)
     sink = subprocess.Popen(["nginx", "-p", folder, "-c", os.path.join(folder, "nginx.conf"), "-g", "daemon off;"],
