@@ -23,7 +23,7 @@ public struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Builds the error from the failing call's name and `errno`, with the system's wording.
-    init(path: String, operation: String, code: Int32) {
+    public init(path: String, operation: String, code: Int32) {
         let text = strerror(code).map { String(cString: $0) } ?? "error \(code)"
         self.init(path: path, errno: code, message: "\(operation) failed: \(text)")
     }
