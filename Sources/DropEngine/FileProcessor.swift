@@ -277,8 +277,8 @@ public struct FileProcessor: Sendable {
             let bulk = BulkPublisher(plan: plan, settings: settings, client: client, pipelineId: pipelineId, delivery: delivery)
             let journal = self.journal
             let pipeline = self.pipeline
-            let written = try bulk.writeArrow(survey, defaultTimestamp: defaultTimestamp, rejects: rejects) { ids in
-                if plan.purpose == .predictions { try journal.recordInferenceIds(ids, pipeline: pipeline, fileId: id) }
+            let written = try bulk.writeArrow(survey, defaultTimestamp: defaultTimestamp, rejects: rejects) { fingerprints in
+                if plan.purpose == .predictions { try journal.recordInferenceIds(fingerprints: fingerprints, pipeline: pipeline, fileId: id) }
             }
             artifact = written.path
             rows = written.rows

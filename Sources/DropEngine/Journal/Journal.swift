@@ -143,7 +143,12 @@ public final class Journal: Sendable {
     /// Records inference ids sent in bulk (before the upload is acknowledged: the file's state
     /// says whether they were published).
     public func recordInferenceIds(_ ids: [String], pipeline: String, fileId: Int64) throws {
-        let fingerprints = InferenceIdFingerprint.pack(ids)
+        try recordInferenceIds(fingerprints: InferenceIdFingerprint.pack(ids), pipeline: pipeline, fileId: fileId)
+    }
+
+    /// `recordInferenceIds(_:pipeline:fileId:)` with the ids already packed as fingerprints.
+    func recordInferenceIds(fingerprints: [UInt8], pipeline: String, fileId: Int64) throws {
+        guard !fingerprints.isEmpty else { return }
         try database.write { db in try Self.insert(fingerprints, pipeline: pipeline, fileId: fileId, db) }
     }
 

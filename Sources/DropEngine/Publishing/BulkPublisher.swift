@@ -25,9 +25,11 @@ struct BulkPublisher {
     }
 
     /// Writes `survey`'s valid rows to an Arrow file beside `claimedPath`, setting invalid ones
-    /// aside in `rejects`, and hands each inference id to `noteIds` in chunks.
+    /// aside in `rejects`, and hands the fingerprints of their inference ids to `noteIds` in
+    /// packed chunks (`InferenceIdFingerprint`). CSV rows take `CSVRowEncoder`'s fast path when
+    /// they can, as in the stream path; the others go through `RowTyper`.
     func writeArrow(
-        _ survey: FileSurvey, defaultTimestamp: Int64, rejects: RejectedRowsWriter, noteIds: ([String]) throws -> Void
+        _ survey: FileSurvey, defaultTimestamp: Int64, rejects: RejectedRowsWriter, noteIds: ([UInt8]) throws -> Void
     ) throws -> (path: String, rows: Int) {
         let schema = ArrowSchemaPlan(plan: plan, survey: survey)
         let arrowPath = URL(fileURLWithPath: survey.path).deletingLastPathComponent().path
@@ -39,26 +41,70 @@ struct BulkPublisher {
         var hasher = SHA256()
         let reader = try SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
         var issues: [RowIssue] = []
-        var ids: [String] = []
+        var fingerprints: [UInt8] = []
         var ordinal = 0
         var rows = 0
-        while let source = try reader.next() {
-            ordinal += 1
+
+        /// A row the general way: typed by RowTyper, filled, written as JSON values.
+        func takeTyped(_ source: SourceRecord) throws {
             issues.removeAll(keepingCapacity: true)
             guard var row = typer.type(source, ids: &idTracker, issues: &issues) else {
                 try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
-                continue
+                return
             }
             if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
             try writer.append(schema.values(of: row))
             rows += 1
-            if case .string(let id)? = row[plan.inferenceIdColumn] { ids.append(id) }
-            if ids.count >= 1000 {
-                try noteIds(ids)
-                ids.removeAll(keepingCapacity: true)
+            if case .string(let id)? = row[plan.inferenceIdColumn] {
+                InferenceIdFingerprint.append(InferenceIdFingerprint.of(id), to: &fingerprints)
             }
         }
-        try noteIds(ids)
+        func noteFull() throws {
+            guard fingerprints.count >= 8 * 65_536 else { return }
+            try noteIds(fingerprints)
+            fingerprints.removeAll(keepingCapacity: true)
+        }
+
+        if survey.format == .csv, CSVRowEncoder.serves(plan) {
+            let fill = plan.fillsDefaults ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
+            let encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
+            var json: [UInt8] = []
+            var scratch: [UInt8] = []
+            var doubles: [Double] = []
+            var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
+            while let line = try reader.nextCSVFields() {
+                ordinal += 1
+                try reader.withCSVFields { fields in
+                    json.removeAll(keepingCapacity: true)
+                    // `encode` checks the row (and writes JSON, unused here): a row it takes is valid.
+                    guard let row = encoder.encode(fields, ordinal: ordinal, into: &json, types: &types) else {
+                        return try takeTyped(SourceRecord(line: line, fields))
+                    }
+                    var fingerprint: UInt64?
+                    if let given = row.givenId {
+                        let key = DuplicateIdTracker.hash(fields.bytes[given])
+                        guard !idTracker.contains(hash: key) else { return try takeTyped(SourceRecord(line: line, fields)) }
+                        _ = idTracker.earlierLine(ofHash: key, line: line)
+                        fingerprint = InferenceIdFingerprint.of(utf8: fields.bytes[given])
+                    } else if let generated = row.generatedId {
+                        fingerprint = InferenceIdFingerprint.of(utf8: json[generated])
+                    }
+                    try writer.appendRow(textBytes: fields.bytes.count + 64) { arrow in
+                        encoder.appendArrow(fields, ordinal: ordinal, to: &arrow, scratch: &scratch, doubles: &doubles)
+                    }
+                    rows += 1
+                    if let fingerprint { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
+                }
+                try noteFull()
+            }
+        } else {
+            while let source = try reader.next() {
+                ordinal += 1
+                try takeTyped(source)
+                try noteFull()
+            }
+        }
+        if !fingerprints.isEmpty { try noteIds(fingerprints) }
         _ = try writer.finish()
         guard ordinal == survey.rowCount, Array(hasher.finalize()) == survey.sha256Bytes,
             (try? FileStamp(path: survey.path))?.sameContent(as: survey.stamp) == true

@@ -34,7 +34,7 @@ final class CSVRowEncoder {
         let defaultTimestamp: Int64
     }
 
-    private let kinds: [ColumnKind]
+    let kinds: [ColumnKind]
     private let stats: [ColumnStats]
     /// `"name":` of every column, escaped once, one after the other (one buffer: an array of
     /// arrays would be retained and released at every cell).
@@ -42,11 +42,11 @@ final class CSVRowEncoder {
     private let keyEnds: [Int]
     private let timestamps: TimestampRule
     private let checksTimestamps: Bool
-    private let idIndex: Int?
-    private let timestampIndex: Int?
+    let idIndex: Int?
+    let timestampIndex: Int?
     private let idKey: [UInt8]
     private let timestampKey: [UInt8]
-    private let fill: Fill?
+    let fill: Fill?
 
     /// Whether the fast path can serve files of this plan at all: not ground truths, whose rows
     /// are projected on two columns and must carry an id.
@@ -268,7 +268,7 @@ final class CSVRowEncoder {
     /// so the sum is the one `ValueTyping` checks. Short decimals take Clinger's fast path (one
     /// exact integer, one exact power of ten, one correctly rounded operation); the others glibc's
     /// `strtod`.
-    private static func double(_ number: CSVCellBytes.Bytes) -> Double? {
+    static func double(_ number: CSVCellBytes.Bytes) -> Double? {
         if let fast = shortDecimal(number) { return fast }
         guard number.count < 64 else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in

@@ -81,6 +81,46 @@ struct ArrowColumnBuilder {
         }
     }
 
+    // MARK: Typed values, for writers without `JSONValue`s (the caller matches the column's type)
+
+    mutating func appendNull() {
+        append(.null)
+    }
+
+    mutating func append(int64 number: Int64) {
+        count += 1
+        validity.append(true)
+        words.append(UInt64(bitPattern: number).littleEndian)
+    }
+
+    mutating func append(double number: Double) {
+        count += 1
+        validity.append(true)
+        words.append(number.bitPattern.littleEndian)
+    }
+
+    mutating func append(bool flag: Bool) {
+        count += 1
+        validity.append(true)
+        flags.append(flag)
+    }
+
+    mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        count += 1
+        validity.append(true)
+        text.append(contentsOf: bytes)
+        offsetEnd = text.count
+        offsets.append(Int32(offsetEnd).littleEndian)
+    }
+
+    mutating func append(doubles items: UnsafeBufferPointer<Double>) {
+        count += 1
+        validity.append(true)
+        for number in items { words.append(number.bitPattern.littleEndian) }
+        offsetEnd += items.count
+        offsets.append(Int32(offsetEnd).littleEndian)
+    }
+
     /// Adds this column's field nodes and buffers, in Arrow's depth-first order. The validity
     /// bitmap is left out (length 0) when the batch has no null, as pyarrow does.
     func layout(nodes: inout [ArrowRecordBatchHeader.Node], buffers: inout [ArrowBodyBuffer]) {

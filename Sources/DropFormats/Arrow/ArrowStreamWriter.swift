@@ -60,6 +60,47 @@ public final class ArrowStreamWriter {
         }
     }
 
+    /// One row's cells, appended in schema order by `appendRow`.
+    public struct Row {
+        fileprivate var columns: [ArrowColumnBuilder]
+        fileprivate var index = 0
+
+        public var fields: Int { columns.count }
+        public func type(of column: Int) -> ArrowType { columns[column].field.type }
+
+        public mutating func null() { columns[index].appendNull(); index += 1 }
+        public mutating func int64(_ number: Int64) { columns[index].append(int64: number); index += 1 }
+        public mutating func double(_ number: Double) { columns[index].append(double: number); index += 1 }
+        public mutating func bool(_ flag: Bool) { columns[index].append(bool: flag); index += 1 }
+        public mutating func utf8(_ bytes: UnsafeBufferPointer<UInt8>) { columns[index].append(utf8: bytes); index += 1 }
+        public mutating func doubles(_ items: UnsafeBufferPointer<Double>) { columns[index].append(doubles: items); index += 1 }
+    }
+
+    /// Appends one row cell by cell, for a producer that has typed values and no `JSONValue`:
+    /// `fill` appends exactly one cell per column, in schema order, each of its column's type
+    /// (or null), having checked its values beforehand (it cannot fail halfway). `textBytes`
+    /// bounds the bytes of text it may add, so that a batch whose text would pass 2 GiB is cut
+    /// before the row, as `append(_:)` does.
+    public func appendRow(textBytes: Int, _ fill: (inout Row) -> Void) throws {
+        guard let output else { throw ArrowError.writerClosed(path: path) }
+        guard textBytes <= Int(Int32.max) else { throw ArrowError.valueTooLarge(column: columns.first?.field.name ?? "") }
+        if columns.contains(where: { !$0.hasRoom(for: textBytes) }) {
+            try flush(to: output)
+        }
+        // The builders move into the row and back: no copy of their storage.
+        var row = Row(columns: [])
+        swap(&row.columns, &columns)
+        fill(&row)
+        let filled = row.index
+        swap(&row.columns, &columns)
+        precondition(filled == columns.count, "appendRow must fill every column")
+        rowsInBatch += 1
+        rows += 1
+        if rowsInBatch == maxRowsPerBatch {
+            try flush(to: output)
+        }
+    }
+
     /// Writes the last batch and the end-of-stream marker, fsyncs and closes the file. A stream
     /// of no rows is the schema and the marker alone, which pyarrow reads as an empty table.
     public func finish() throws -> ArrowStreamSummary {
