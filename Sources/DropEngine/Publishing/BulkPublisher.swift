@@ -69,7 +69,6 @@ struct BulkPublisher {
             let fill = plan.fillsDefaults ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
             let encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
             var json: [UInt8] = []
-            var scratch: [UInt8] = []
             var doubles: [Double] = []
             var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
             while let line = try reader.nextCSVFields() {
@@ -89,8 +88,11 @@ struct BulkPublisher {
                     } else if let generated = row.generatedId {
                         fingerprint = InferenceIdFingerprint.of(utf8: json[generated])
                     }
-                    try writer.appendRow(textBytes: fields.bytes.count + 64) { arrow in
-                        encoder.appendArrow(fields, ordinal: ordinal, to: &arrow, scratch: &scratch, doubles: &doubles)
+                    try json.withUnsafeBufferPointer { json in
+                        let generated = row.generatedId.map { UnsafeBufferPointer(rebasing: json[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0)
+                        try writer.appendRow(textBytes: fields.bytes.count + 64) { arrow in
+                            encoder.appendArrow(fields, generatedId: generated, to: &arrow, doubles: &doubles)
+                        }
                     }
                     rows += 1
                     if let fingerprint { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }

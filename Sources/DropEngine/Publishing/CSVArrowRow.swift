@@ -6,16 +6,16 @@ extension CSVRowEncoder {
     /// same values the JSON of the stream path carries. The row was checked by `encode`, so
     /// nothing here can fail.
     /// - Parameters:
-    ///   - scratch: space for a generated id.
+    ///   - generatedId: the id `encode` generated for the row, if it did (not made twice).
     ///   - doubles: space for a list of scores.
     func appendArrow(
-        _ fields: CSVFields, ordinal: Int, to row: inout ArrowStreamWriter.Row, scratch: inout [UInt8], doubles: inout [Double]
+        _ fields: CSVFields, generatedId: UnsafeBufferPointer<UInt8>, to row: inout ArrowStreamWriter.Row, doubles: inout [Double]
     ) {
         for index in kinds.indices {
             let cell = index < fields.count ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
             if CSVCellBytes.isMissing(cell) {
-                if index == idIndex, let fill {
-                    appendGeneratedId(fill, ordinal: ordinal, to: &row, scratch: &scratch)
+                if index == idIndex, fill != nil {
+                    row.utf8(generatedId)
                 } else if index == timestampIndex, let fill {
                     row.int64(fill.defaultTimestamp)
                 } else {
@@ -43,15 +43,9 @@ extension CSVRowEncoder {
             }
         }
         if let fill {
-            if idIndex == nil { appendGeneratedId(fill, ordinal: ordinal, to: &row, scratch: &scratch) }
+            if idIndex == nil { row.utf8(generatedId) }
             if timestampIndex == nil { row.int64(fill.defaultTimestamp) }
         }
-    }
-
-    private func appendGeneratedId(_ fill: Fill, ordinal: Int, to row: inout ArrowStreamWriter.Row, scratch: inout [UInt8]) {
-        scratch.removeAll(keepingCapacity: true)
-        fill.ids.append(forRow: ordinal, to: &scratch)
-        scratch.withUnsafeBufferPointer { row.utf8($0) }
     }
 
     /// The numbers of a scores list `encode` accepted (`[0.9, 0.1]`, blanks anywhere between).
