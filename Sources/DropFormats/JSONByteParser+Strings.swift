@@ -63,20 +63,10 @@ extension JSONByteParser {
     /// no surrogates, nothing above U+10FFFF), failing at the first byte that breaks it.
     @inline(__always)
     mutating func skipUTF8Sequence() throws(JSONParseFailure) {
-        let lead = bytes[index]
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: throw failure("expected valid UTF-8 in a string")
-        }
+        guard let lead = UTF8Lead(bytes[index]) else { throw failure("expected valid UTF-8 in a string") }
+        let length = lead.length
+        var low = lead.secondByte.lowerBound
+        var high = lead.secondByte.upperBound
         var position = index + 1
         let sequenceEnd = index + length
         while position < sequenceEnd {

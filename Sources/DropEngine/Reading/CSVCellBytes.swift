@@ -1,3 +1,5 @@
+import DropFormats
+
 /// `CSVCell`'s rules read straight off a cell's bytes, for the fast path of `CSVRowEncoder`.
 ///
 /// Each function answers only where it is sure to agree with `CSVCell`; anything else (a sign
@@ -131,22 +133,9 @@ enum CSVCellBytes {
                 index += 1
                 continue
             }
-            let length: Int
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; high = 0x9F
-            case 0xF0: length = 4; low = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; high = 0x8F
-            default: return false
-            }
-            guard index + length <= count else { return false }
-            let second = cell[index + 1]
-            guard second >= low, second <= high else { return false }
+            guard let sequence = UTF8Lead(lead) else { return false }
+            let length = sequence.length
+            guard index + length <= count, sequence.secondByte.contains(cell[index + 1]) else { return false }
             for offset in 2..<length where cell[index + offset] & 0xC0 != 0x80 { return false }
             index += length
         }
