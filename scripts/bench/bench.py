@@ -2,8 +2,9 @@
 """openlayer-drop next to the official Python SDK, publishing the same predictions file to the same
 sink: nginx on loopback answering every Openlayer endpoint with a fixed body (sink.nginx.conf), so
 that what is measured is the publisher, not the server. Prints, for each publisher, wall seconds,
-rows/s, MiB/s of CSV, CPU seconds and peak memory, and the ratios; then the sink alone under wrk,
-and openlayer-drop's peak memory by file size (it must not grow with the file).
+rows/s, MiB/s of CSV, CPU seconds and peak memory, and the ratios; then parse -> type -> JSON on one
+core, the sink alone under wrk, and openlayer-drop's peak memory by file size (it must not grow
+with the file).
 
 Run by scripts/bench.sh, which builds and installs what this needs. BENCH_ROWS sets the file size
 (default 1,000,000). Loopback only.
@@ -172,6 +173,14 @@ def main():
                 theirs = results[sdk[mode][0]]
                 print(f"{mode}: openlayer-drop is {theirs[0] / ours[0]:.1f}x faster than the SDK (wall), "
                       f"{theirs[1] / ours[1]:.1f}x less CPU, {theirs[2] / ours[2]:.1f}x less memory")
+
+            # Parse -> type -> JSON on one core: `validate` runs the survey alone (reading, the
+            # SHA-256, every value typed and written as JSON by the same code as publishing).
+            config = write_config(directory, url, "stream")
+            seconds, cpu, memory = measure([os.path.join(BIN, "openlayer-drop"), "validate", data, "--pipeline", "bench",
+                                            "--config", config], env)
+            print(f"\nparse -> type -> JSON on one core (openlayer-drop validate): {seconds:.2f} s, "
+                  f"{size / cpu:.0f} MiB/s of CPU, peak {memory:.1f} MiB")
 
             per_second, mib = wrk_sink(port)
             print(f"\nthe sink alone (wrk, 430 KB POSTs): {per_second:.0f} requests/s, {mib:.0f} MiB/s")
