@@ -190,7 +190,7 @@ public struct FileProcessor: Sendable {
         file.state = .publishing
         file.publishStartedAt = Journal.timestamp(now)
         file.defaultTimestamp = settings.timestampDefault == .uploadTime ? Int64(now.timeIntervalSince1970) : survey.modificationTime
-        file.mode = settings.isBulk(file.kind, rows: survey.rowCount) ? "bulk" : "stream"
+        file.mode = settings.isBulk(file.kind, rows: survey.rowCount) ? .bulk : .stream
         try journal.update(file)
         return nil
     }
@@ -203,7 +203,7 @@ public struct FileProcessor: Sendable {
         }
         let rejects = RejectedRowsWriter(claimedPath: file.claimedPath, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
         do {
-            if file.mode == "bulk", prior.isEmpty {
+            if file.mode == .bulk, prior.isEmpty {
                 try await publishInBulk(&file, survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, rejects: rejects)
             } else {
                 // Stream, or a bulk file whose fate the journal already holds: then no row is
@@ -235,7 +235,7 @@ public struct FileProcessor: Sendable {
                     try await GroundTruthUpdate.send(batch, plan: plan, client: client, pipelineId: pipelineId)
                 }
             }
-        } else if file.mode == "bulk" || file.kind == .reference {
+        } else if file.mode == .bulk || file.kind == .reference {
             deliver = { _ in .abandoned }  // every row is in a journaled range: nothing to send
         }
         let journal = self.journal
@@ -408,7 +408,7 @@ public struct FileProcessor: Sendable {
         let started = file.publishStartedAt ?? file.claimedAt
         let startDate = (try? Date(started, strategy: .iso8601)) ?? finished
         return Receipt(
-            status: "published", kind: file.kind.rawValue, mode: file.mode, storageUri: file.storageUri, unknownInferenceIds: nil,
+            status: "published", kind: file.kind.rawValue, mode: file.mode?.rawValue, storageUri: file.storageUri, unknownInferenceIds: nil,
             file: file.name, pipeline: pipeline, project: binding.config.project,
             inferencePipelineId: binding.inferencePipelineId, format: survey.format.rawValue,
             sha256: survey.sha256, bytes: survey.byteCount, rows: survey.rowCount,

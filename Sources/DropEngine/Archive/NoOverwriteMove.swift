@@ -59,23 +59,34 @@ enum NoOverwriteMove {
         }
     }
 
-    /// Writes `data` to `path` atomically: a reader sees the whole file or none.
+    /// Writes `data` to `path` atomically: a reader sees the whole file or none. One descriptor
+    /// writes, flushes and closes the staging file (a receipt per file: this is on the path of
+    /// every small file).
     static func writeAtomically(_ data: Data, to path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let staging = directory + "/.writing-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: staging, contents: data) else {
-            throw EngineError.writeFailed(path: path, errno: errno)
+        let descriptor = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw EngineError.writeFailed(path: path, errno: errno) }
+        var code: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    code = errno
+                    return
+                }
+                offset += written
+            }
         }
-        let descriptor = open(staging, O_RDONLY)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
-        guard rename(staging, path) == 0 else {
-            let code = errno
+        if code == 0, fsync(descriptor) != 0 { code = errno }
+        close(descriptor)
+        guard code == 0, rename(staging, path) == 0 else {
+            let failure = code != 0 ? code : errno
             unlink(staging)
-            throw EngineError.writeFailed(path: path, errno: code)
+            throw EngineError.writeFailed(path: path, errno: failure)
         }
     }
 }

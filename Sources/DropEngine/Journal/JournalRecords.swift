@@ -4,6 +4,15 @@ import GRDB
 /// archived, or to rejected, or to duplicate.
 extension FileKind: DatabaseValueConvertible {}
 
+/// How a file's rows reach Openlayer, decided once per file and journaled, so that a resumed
+/// file goes on the way it started.
+public enum PublishMode: String, Sendable, Codable, DatabaseValueConvertible {
+    /// Requests of rows (`data-stream`, or a `PUT rows` per ground truth).
+    case stream
+    /// One upload through presigned storage (an Arrow file, or a reference tarball).
+    case bulk
+}
+
 public enum FileState: String, Sendable, Codable, DatabaseValueConvertible {
     /// Claimed from the inbox, not yet checked.
     case queued
@@ -48,8 +57,8 @@ public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, Mutabl
     public var duplicateOf: Int64?
     /// Why the file was rejected, or the last error that held it up.
     public var note: String?
-    /// `stream` or `bulk`, decided once when publishing starts.
-    public var mode: String?
+    /// How the file is published, decided once when publishing starts.
+    public var mode: PublishMode?
     /// Where a bulk file or reference dataset was uploaded.
     public var storageUri: String?
 
