@@ -12,11 +12,12 @@ enum InferenceIdFingerprint {
     }
 
     static func of(utf8: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
+        mixing(DuplicateIdTracker.hash(utf8))
+    }
+
+    /// The fingerprint of an id whose FNV-1a hash (`DuplicateIdTracker.hash`) is known.
+    static func mixing(_ fnv: UInt64) -> UInt64 {
+        var hash = fnv
         hash ^= hash >> 30
         hash &*= 0xbf58_476d_1ce4_e5b9
         hash ^= hash >> 27

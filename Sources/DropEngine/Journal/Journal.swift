@@ -140,13 +140,8 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Records inference ids sent in bulk (before the upload is acknowledged: the file's state
-    /// says whether they were published).
-    public func recordInferenceIds(_ ids: [String], pipeline: String, fileId: Int64) throws {
-        try recordInferenceIds(fingerprints: InferenceIdFingerprint.pack(ids), pipeline: pipeline, fileId: fileId)
-    }
-
-    /// `recordInferenceIds(_:pipeline:fileId:)` with the ids already packed as fingerprints.
+    /// Records the fingerprints of inference ids sent in bulk (before the upload is
+    /// acknowledged: the file's state says whether they were published).
     func recordInferenceIds(fingerprints: [UInt8], pipeline: String, fileId: Int64) throws {
         guard !fingerprints.isEmpty else { return }
         try database.write { db in try Self.insert(fingerprints, pipeline: pipeline, fileId: fileId, db) }

@@ -79,14 +79,8 @@ struct BulkPublisher {
                     guard let row = encoder.encode(fields, ordinal: ordinal, into: &json, types: &types) else {
                         return try takeTyped(SourceRecord(line: line, fields))
                     }
-                    var fingerprint: UInt64?
-                    if let given = row.givenId {
-                        let key = DuplicateIdTracker.hash(fields.bytes[given])
-                        guard !idTracker.contains(hash: key) else { return try takeTyped(SourceRecord(line: line, fields)) }
-                        _ = idTracker.earlierLine(ofHash: key, line: line)
-                        fingerprint = InferenceIdFingerprint.of(utf8: fields.bytes[given])
-                    } else if let generated = row.generatedId {
-                        fingerprint = InferenceIdFingerprint.of(utf8: json[generated])
+                    guard let fingerprint = encoder.admitId(of: row, fields: fields, output: json, line: line, ids: &idTracker) else {
+                        return try takeTyped(SourceRecord(line: line, fields))
                     }
                     try json.withUnsafeBufferPointer { json in
                         let generated = row.generatedId.map { UnsafeBufferPointer(rebasing: json[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0)
@@ -95,7 +89,7 @@ struct BulkPublisher {
                         }
                     }
                     rows += 1
-                    if let fingerprint { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
+                    if row.givenId != nil || row.generatedId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
                 }
                 try noteFull()
             }

@@ -167,18 +167,8 @@ private struct PublishRun {
             guard let row = encoder.encode(fields, ordinal: ordinal, into: &encoded, types: &types) else {
                 return try take(SourceRecord(line: line, fields), ordinal: ordinal)
             }
-            let fingerprint: UInt64
-            if let given = row.givenId {
-                let bytes = fields.bytes[given]
-                // A repeated id is RowTyper's to report.
-                let key = DuplicateIdTracker.hash(bytes)
-                guard !idTracker.contains(hash: key) else { return try take(SourceRecord(line: line, fields), ordinal: ordinal) }
-                _ = idTracker.earlierLine(ofHash: key, line: line)
-                fingerprint = InferenceIdFingerprint.of(utf8: bytes)
-            } else if let generated = row.generatedId {
-                fingerprint = InferenceIdFingerprint.of(utf8: encoded[generated])
-            } else {
-                fingerprint = 0
+            guard let fingerprint = encoder.admitId(of: row, fields: fields, output: encoded, line: line, ids: &idTracker) else {
+                return try take(SourceRecord(line: line, fields), ordinal: ordinal)
             }
             if let settled = try settledEarlier(ordinal: ordinal, record: { SourceRecord(line: line, fields) }) { return settled }
             let full = add(ordinal: ordinal)

@@ -36,8 +36,6 @@ final class FileChunkReader: @unchecked Sendable {
     private let lock = NIOLock()
     private var descriptor: Int32 = -1
     private var finished = false
-    /// How many bytes were read so far: what the upload has pulled.
-    private(set) var bytesRead = 0
 
     init(path: String) {
         self.path = path
@@ -69,7 +67,6 @@ final class FileChunkReader: @unchecked Sendable {
                 descriptor = -1
                 return nil
             }
-            bytesRead += count
             return count == chunk.count ? chunk : Array(chunk[..<count])
         }
     }

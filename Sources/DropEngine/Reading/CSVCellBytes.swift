@@ -145,9 +145,4 @@ enum CSVCellBytes {
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") <= 9 }
 
-    /// The cell's ASCII-only fast check: no byte needs UTF-8 validation.
-    @inline(__always)
-    static func isASCII(_ cell: Bytes) -> Bool {
-        cell.allSatisfy { $0 < 0x80 }
-    }
 }

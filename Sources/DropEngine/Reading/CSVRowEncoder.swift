@@ -136,6 +136,20 @@ final class CSVRowEncoder {
         return row
     }
 
+    /// For a row `encode` took: remembers the id it gives in `ids` and returns the fingerprint
+    /// of its id, given or generated (`InferenceIdFingerprint`; 0 when it has none). nil when an
+    /// earlier row gave the same id: the row then goes to `RowTyper`, which reports it.
+    /// - Parameter output: what `encode` wrote, where a generated id is.
+    func admitId(of row: Row, fields: CSVFields, output: [UInt8], line: Int, ids: inout DuplicateIdTracker) -> UInt64? {
+        if let given = row.givenId {
+            let hash = DuplicateIdTracker.hash(fields.bytes[given])
+            guard ids.admit(hash: hash, line: line) else { return nil }
+            return InferenceIdFingerprint.mixing(hash)
+        }
+        if let generated = row.generatedId { return InferenceIdFingerprint.of(utf8: output[generated]) }
+        return 0
+    }
+
     private static let null: [UInt8] = Array("null".utf8)
 
     private func appendId(_ fill: Fill, ordinal: Int, to out: inout [UInt8]) -> Range<Int> {
@@ -190,7 +204,7 @@ final class CSVRowEncoder {
     private static let falseBytes: [UInt8] = Array("false".utf8)
 
     private func appendText(_ cell: CSVCellBytes.Bytes, to out: inout [UInt8]) -> ColumnStats.Seen? {
-        guard cell.count <= ValueTyping.maximumTextLength, CSVCellBytes.isASCII(cell) || CSVCellBytes.isValidUTF8(cell) else { return nil }
+        guard cell.count <= ValueTyping.maximumTextLength, CSVCellBytes.isValidUTF8(cell) else { return nil }
         JSONWriter.appendString(utf8: cell, to: &out)
         return .string
     }
@@ -219,6 +233,10 @@ final class CSVRowEncoder {
         let count = cell.count
         guard count >= 2, cell[0] == UInt8(ascii: "["), cell[count - 1] == UInt8(ascii: "]") else { return nil }
         let start = out.count
+        func giveUp() -> ColumnStats.Seen? {
+            out.removeSubrange(start...)
+            return nil
+        }
         out.append(UInt8(ascii: "["))
         var index = 1
         var items = 0
@@ -231,10 +249,7 @@ final class CSVRowEncoder {
             var end = index
             while end < count - 1, cell[end] != UInt8(ascii: ","), cell[end] != UInt8(ascii: " "), cell[end] != UInt8(ascii: "\t") { end += 1 }
             let number = UnsafeBufferPointer(rebasing: cell[index..<end])
-            guard let kind = CSVCellBytes.canonicalNumber(number), let value = Self.double(number) else {
-                out.removeSubrange(start...)
-                return nil
-            }
+            guard let kind = CSVCellBytes.canonicalNumber(number), let value = Self.double(number) else { return giveUp() }
             if items > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: number)
             if case .integer = kind { out.append(contentsOf: Self.pointZero) }
@@ -243,24 +258,15 @@ final class CSVRowEncoder {
             index = end
             skipBlanks()
             if index < count - 1 {
-                guard cell[index] == UInt8(ascii: ",") else {
-                    out.removeSubrange(start...)
-                    return nil
-                }
+                guard cell[index] == UInt8(ascii: ",") else { return giveUp() }
                 index += 1
                 skipBlanks()
-                guard index < count - 1 else {
-                    out.removeSubrange(start...)
-                    return nil
-                }
+                guard index < count - 1 else { return giveUp() }
             }
         }
         out.append(UInt8(ascii: "]"))
         let lengthOK = classCount.map { $0 <= 0 || $0 == items } ?? true
-        guard lengthOK, (0.9...1.1).contains(sum) else {
-            out.removeSubrange(start...)
-            return nil
-        }
+        guard lengthOK, (0.9...1.1).contains(sum) else { return giveUp() }
         return .numberList
     }
 

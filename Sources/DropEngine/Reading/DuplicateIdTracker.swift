@@ -26,20 +26,21 @@ struct DuplicateIdTracker {
     /// The line of the earlier row that gave `id`; nil when none did, and `id` is remembered
     /// as given on `line`.
     mutating func earlierLine(of id: String, line: Int) -> Int? {
-        earlierLine(ofHash: Self.hash(id.utf8), line: line)
-    }
-
-    /// `earlierLine(of:line:)` for an id's UTF-8 bytes, hashed by `hash`.
-    mutating func earlierLine(ofHash key: UInt64, line: Int) -> Int? {
         guard isActive else { return nil }
+        let key = Self.hash(id.utf8)
         if let earlier = seen[key] { return Int(earlier) }
         seen[key] = UInt32(clamping: line)
         return nil
     }
 
-    /// Whether an earlier row gave an id of this hash, remembering nothing.
-    func contains(hash key: UInt64) -> Bool {
-        isActive && seen[key] != nil
+    /// Remembers an id of this hash as given on `line`, unless an earlier row gave it: then
+    /// returns false and remembers nothing, leaving the row to `earlierLine(of:line:)`, which
+    /// reports it. For paths that must not touch a row they end up giving away.
+    mutating func admit(hash key: UInt64, line: Int) -> Bool {
+        guard isActive else { return true }
+        if seen[key] != nil { return false }
+        seen[key] = UInt32(clamping: line)
+        return true
     }
 
     /// 64-bit FNV-1a of the UTF-8 bytes: stable across processes and platforms.

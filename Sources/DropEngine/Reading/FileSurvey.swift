@@ -117,10 +117,8 @@ public struct FileSurvey: Sendable {
                 scratch.removeAll(keepingCapacity: true)
                 let fast = reader.withCSVFields { fields -> CSVRowEncoder.Row? in
                     guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &scratch, types: &types) else { return nil }
+                    guard encoder.admitId(of: row, fields: fields, output: scratch, line: line, ids: &ids) != nil else { return nil }
                     if let given = row.givenId {
-                        let key = DuplicateIdTracker.hash(fields.bytes[given])
-                        guard !ids.contains(hash: key) else { return nil }  // RowTyper reports it
-                        _ = ids.earlierLine(ofHash: key, line: line)
                         if survey.firstInferenceId == nil { survey.firstInferenceId = .given(String(decoding: fields.bytes[given], as: UTF8.self)) }
                         lastGivenId.removeAll(keepingCapacity: true)
                         lastGivenId.append(contentsOf: fields.bytes[given])
@@ -191,19 +189,18 @@ public struct FileSurvey: Sendable {
 
     /// `nextRecord` for the fast path: the next CSV record's line, its fields left in `reader`.
     private mutating func nextCSVLine(_ reader: SourceReader) throws -> Int? {
-        do {
-            return try reader.nextCSVFields()
-        } catch let error as FormatError {
-            problems.append(FileProblem(readError: error))
-            return nil
-        }
+        try problemOnSyntaxError { try reader.nextCSVFields() }
     }
 
-    /// The next record; a syntax error that ends the file's readability (an unterminated
-    /// quote) becomes a file problem instead of an error, so the file is rejected, not retried.
     private mutating func nextRecord(_ reader: SourceReader) throws -> SourceRecord? {
+        try problemOnSyntaxError { try reader.next() }
+    }
+
+    /// A syntax error that ends the file's readability (an unterminated quote) becomes a file
+    /// problem instead of an error, so the file is rejected, not retried; nil then ends the pass.
+    private mutating func problemOnSyntaxError<Read>(_ read: () throws -> Read?) throws -> Read? {
         do {
-            return try reader.next()
+            return try read()
         } catch let error as FormatError {
             problems.append(FileProblem(readError: error))
             return nil

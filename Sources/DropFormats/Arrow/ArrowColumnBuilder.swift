@@ -48,34 +48,22 @@ struct ArrowColumnBuilder {
     /// Appends a value that `extent(of:)` accepted. Integers in a double column are converted
     /// (exactly up to 2^53, rounded beyond, as any JSON reader would).
     mutating func append(_ value: JSONValue) {
-        count += 1
-        validity.append(value != .null)
         switch (field.type, value) {
-        case (_, .null):
-            nullCount += 1
-            switch field.type {
-            case .int64, .double: words.append(0)
-            case .bool: flags.append(false)
-            case .utf8, .listOfDouble: offsets.append(Int32(offsetEnd).littleEndian)
-            }
-        case (.int64, .integer(let number)): words.append(UInt64(bitPattern: number).littleEndian)
-        case (.double, .integer(let number)): words.append(Double(number).bitPattern.littleEndian)
-        case (.double, .double(let number)): words.append(number.bitPattern.littleEndian)
-        case (.bool, .bool(let flag)): flags.append(flag)
-        case (.utf8, .string(let string)):
-            text.append(contentsOf: string.utf8)
-            offsetEnd = text.count
-            offsets.append(Int32(offsetEnd).littleEndian)
+        case (_, .null): appendNull()
+        case (.int64, .integer(let number)): append(int64: number)
+        case (.double, .integer(let number)): append(double: Double(number))
+        case (.double, .double(let number)): append(double: number)
+        case (.bool, .bool(let flag)): append(bool: flag)
+        case (.utf8, .string(var string)): string.withUTF8 { append(utf8: $0) }
         case (.listOfDouble, .array(let items)):
-            for item in items {
+            let numbers = items.map { item -> Double in
                 switch item {
-                case .double(let number): words.append(number.bitPattern.littleEndian)
-                case .integer(let number): words.append(Double(number).bitPattern.littleEndian)
+                case .double(let number): number
+                case .integer(let number): Double(number)
                 default: preconditionFailure("extent(of:) admits only numbers in a list")
                 }
             }
-            offsetEnd += items.count
-            offsets.append(Int32(offsetEnd).littleEndian)
+            numbers.withUnsafeBufferPointer { append(doubles: $0) }
         default:
             preconditionFailure("append(_:) of a value that extent(of:) rejects")
         }
@@ -84,7 +72,14 @@ struct ArrowColumnBuilder {
     // MARK: Typed values, for writers without `JSONValue`s (the caller matches the column's type)
 
     mutating func appendNull() {
-        append(.null)
+        count += 1
+        validity.append(false)
+        nullCount += 1
+        switch field.type {
+        case .int64, .double: words.append(0)
+        case .bool: flags.append(false)
+        case .utf8, .listOfDouble: offsets.append(Int32(offsetEnd).littleEndian)
+        }
     }
 
     mutating func append(int64 number: Int64) {
