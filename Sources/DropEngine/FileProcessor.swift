@@ -167,6 +167,7 @@ public struct FileProcessor: Sendable {
     private func settle(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) throws -> Result? {
         file.sha256 = survey.sha256
         file.rowCount = survey.rowCount
+        file.generatedIds = plans[file.kind]!.fillsDefaults ? survey.rowsWithoutInferenceId : 0
         if settings.duplicates == .skip,
             let first = try journal.publishedFile(pipeline: pipeline, kind: file.kind, sha256: survey.sha256, excluding: file.id)
         {

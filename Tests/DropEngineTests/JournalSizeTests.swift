@@ -33,6 +33,44 @@ struct JournalSizeTests {
         #expect(Set(ids.map(InferenceIdFingerprint.of)).count == ids.count)
     }
 
+    @Test("Generated inference ids take no room: a file's SHA-256 and row count give them back to the ground-truth check")
+    func generatedIds() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/journal.sqlite"
+        let journal = try Journal(path: path)
+        let digest = (0..<32).map { UInt8($0) }
+        var file = try journal.claim(pipeline: "fraud", kind: .predictions, name: "f.csv", claimedPath: "/p/f.csv", size: 1, at: Date())
+        file.sha256 = FileDigest.hex(digest)
+        file.rowCount = 50_000
+        file.generatedIds = 50_000
+        file.state = .archived
+        try journal.update(file)
+        for first in stride(from: 1, through: 50_000, by: 1000) {
+            try journal.record(
+                JournalBatch(fileId: file.id!, firstOrdinal: first, lastOrdinal: first + 999, rows: 1000, outcome: .acknowledged, message: nil, at: "t"),
+                inferenceIds: [], pipeline: "fraud")
+        }
+        let generator = InferenceIdGenerator(fileDigest: digest)
+        let known = [generator.id(forRow: 1), generator.id(forRow: 50_000)]
+        let unknown = [generator.id(forRow: 50_001), "0f0e0d0c-0b0a-8908-8706-050403020100", "nope"]
+        #expect(try journal.unknownInferenceIds(known + unknown, pipeline: "fraud") == unknown)
+        #expect(known.allSatisfy { InferenceIdGenerator.UUIDBytes(generatedId: $0) != nil })
+        #expect(InferenceIdGenerator.UUIDBytes(generatedId: "0F0E0D0C-0B0A-8908-8706-050403020100") == nil)
+        // A file still publishing has not published its ids.
+        file.state = .publishing
+        try journal.update(file)
+        #expect(try journal.unknownInferenceIds(known, pipeline: "fraud") == known)
+        let pool = try DatabasePool(path: path)
+        let (fingerprints, size) = try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM inferenceIdSet")!,
+             try Int.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")!)
+        }
+        #expect(fingerprints == 0)
+        // Fifty batches and one file: the journal stays well under a mebibyte.
+        #expect(size < 256 * 1024)
+    }
+
     @Test("Files finished before the retention are forgotten with their batches and ids; files in work never")
     func retention() throws {
         let directory = try TemporaryDirectory()

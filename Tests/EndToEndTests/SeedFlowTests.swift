@@ -159,6 +159,36 @@ struct SeedFlowTests {
         #expect(workspace.log.contains("ground truths for inference ids this service never published"))
     }
 
+    @Test("Ground truths for generated inference ids are known to the service, which keeps no fingerprint of them")
+    func groundTruthsForGeneratedIds() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox)
+        defer { workspace.remove() }
+        try await workspace.startWatcher()
+        try workspace.dropByRename("no-ids.csv", "amount,merchant,hour,prediction,scores\n1.5,fuel,3,0,\"[0.9, 0.1]\"\n2.5,café,4,1,\"[0.2, 0.8]\"\n")
+        try await eventually("the predictions' receipt\n\(workspace.log)") { workspace.receipts()["no-ids.csv"] != nil }
+        guard case .string(let pipelineId)? = workspace.receipts()["no-ids.csv"]?["inferencePipelineId"] else {
+            Issue.record("no pipeline id"); return
+        }
+        let generated = try await sandbox.rows(pipelineId: pipelineId).compactMap { row -> String? in
+            if case .string(let id) = row["inference_id"] { return id } else { return nil }
+        }
+        #expect(generated.count == 2)
+        // Two generated ids, one id of the same shape that no row was given.
+        let stranger = "0f0e0d0c-0b0a-8908-8706-050403020100"
+        try FileManager.default.createDirectory(atPath: workspace.inbox + "/ground-truths", withIntermediateDirectories: true)
+        try workspace.dropByRename("ground-truths/labels.csv", "inference_id,label\n\(generated.joined(separator: ",0\n")),1\n\(stranger),1\n")
+        let archive = workspace.root + "/archive/fraud/ground-truths"
+        try await eventually("the ground truths' receipt\n\(workspace.log)") {
+            !Self.files(under: archive, suffix: ".receipt.json").isEmpty
+        }
+        let receipt = try #require(Self.files(under: archive, suffix: ".receipt.json").first.flatMap { FileManager.default.contents(atPath: $0) })
+        guard case .object(let fields) = try JSONParser.parse(Array(receipt)) else { Issue.record("receipt"); return }
+        #expect(fields["unknownInferenceIds"] == .integer(1))
+        #expect(workspace.log.contains(stranger))
+    }
+
     @Test("A reference dataset becomes a tarball of dataset.csv and dataset_config.yaml, recorded on the pipeline")
     func referenceDataset() async throws {
         let storage = NSTemporaryDirectory() + "sandbox-storage-\(UUID().uuidString)"

@@ -76,6 +76,9 @@ public final class Journal: Sendable {
             try db.create(index: "inferenceId_by_id", on: "inferenceId", columns: ["pipeline", "id"])
         }
         migrator.registerMigration("v3: inference id fingerprints, a blob per batch", migrate: migrateToFingerprints)
+        migrator.registerMigration("v4: generated ids counted, not fingerprinted") { db in
+            try db.alter(table: "file") { table in table.add(column: "generatedIds", .integer) }
+        }
         return migrator
     }
 
@@ -154,9 +157,33 @@ public final class Journal: Sendable {
     }
 
     /// Of `ids`, those never sent to the pipeline by a file that got published.
+    ///
+    /// Given ids are looked up among the fingerprints. An id that could be a generated one
+    /// (`InferenceIdGenerator.UUIDBytes`) and is not found there is looked for among the ids the
+    /// published files were given, regenerated from each file's SHA-256, newest file first,
+    /// until every such id is found: a ground truth usually follows its predictions closely.
     public func unknownInferenceIds(_ ids: [String], pipeline: String) throws -> [String] {
         let found = try publishedFingerprints(among: ids, pipeline: pipeline, excluding: nil)
-        return ids.filter { !found.contains(InferenceIdFingerprint.of($0)) }
+        let notGiven = ids.filter { !found.contains(InferenceIdFingerprint.of($0)) }
+        var candidates = Set(notGiven.compactMap(InferenceIdGenerator.UUIDBytes.init(generatedId:)))
+        guard !candidates.isEmpty else { return notGiven }
+        let generated = try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT sha256, rowCount FROM file
+                WHERE pipeline = ? AND kind = ? AND state IN ('published', 'archived') AND generatedIds > 0 AND sha256 IS NOT NULL
+                ORDER BY id DESC
+                """, arguments: [pipeline, FileKind.predictions.rawValue])
+        }
+        var regenerated: Set<InferenceIdGenerator.UUIDBytes> = []
+        for file in generated where !candidates.isEmpty {
+            guard let digest = FileDigest.bytes(hex: file["sha256"]), let rows: Int = file["rowCount"] else { continue }
+            let generator = InferenceIdGenerator(fileDigest: digest)
+            for ordinal in stride(from: 1, through: rows, by: 1) where !candidates.isEmpty {
+                let uuid = generator.uuid(forRow: ordinal)
+                if candidates.remove(uuid) != nil { regenerated.insert(uuid) }
+            }
+        }
+        return notGiven.filter { id in InferenceIdGenerator.UUIDBytes(generatedId: id).map { !regenerated.contains($0) } ?? true }
     }
 
     /// Of `ids`, those another file already published to the pipeline: rows about to be

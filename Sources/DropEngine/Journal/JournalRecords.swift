@@ -61,6 +61,10 @@ public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, Mutabl
     public var mode: PublishMode?
     /// Where a bulk file or reference dataset was uploaded.
     public var storageUri: String?
+    /// How many of its rows were given a generated inference id. The journal keeps no
+    /// fingerprint of those: the file's SHA-256 and its row count give them back. nil for files
+    /// journaled before this was counted, whose generated ids are among the fingerprints.
+    public var generatedIds: Int?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -25,7 +25,7 @@ struct BulkPublisher {
     }
 
     /// Writes `survey`'s valid rows to an Arrow file beside `claimedPath`, setting invalid ones
-    /// aside in `rejects`, and hands the fingerprints of their inference ids to `noteIds` in
+    /// aside in `rejects`, and hands the fingerprints of their given inference ids to `noteIds` in
     /// packed chunks (`InferenceIdFingerprint`). CSV rows take `CSVRowEncoder`'s fast path when
     /// they can, as in the stream path; the others go through `RowTyper`.
     func writeArrow(
@@ -52,10 +52,11 @@ struct BulkPublisher {
                 try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
                 return
             }
+            let givenId = row[plan.inferenceIdColumn]
             if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
             try writer.append(schema.values(of: row))
             rows += 1
-            if case .string(let id)? = row[plan.inferenceIdColumn] {
+            if case .string(let id)? = givenId {
                 InferenceIdFingerprint.append(InferenceIdFingerprint.of(id), to: &fingerprints)
             }
         }
@@ -79,7 +80,7 @@ struct BulkPublisher {
                     guard let row = encoder.encode(fields, ordinal: ordinal, into: &json, types: &types) else {
                         return try takeTyped(SourceRecord(line: line, fields))
                     }
-                    guard let fingerprint = encoder.admitId(of: row, fields: fields, output: json, line: line, ids: &idTracker) else {
+                    guard let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker) else {
                         return try takeTyped(SourceRecord(line: line, fields))
                     }
                     try json.withUnsafeBufferPointer { json in
@@ -89,7 +90,7 @@ struct BulkPublisher {
                         }
                     }
                     rows += 1
-                    if row.givenId != nil || row.generatedId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
+                    if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
                 }
                 try noteFull()
             }

@@ -167,13 +167,13 @@ private struct PublishRun {
             guard let row = encoder.encode(fields, ordinal: ordinal, into: &encoded, types: &types) else {
                 return try take(SourceRecord(line: line, fields), ordinal: ordinal)
             }
-            guard let fingerprint = encoder.admitId(of: row, fields: fields, output: encoded, line: line, ids: &idTracker) else {
+            guard let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker) else {
                 return try take(SourceRecord(line: line, fields), ordinal: ordinal)
             }
             if let settled = try settledEarlier(ordinal: ordinal, record: { SourceRecord(line: line, fields) }) { return settled }
             let full = add(ordinal: ordinal)
             records.append(fields, line: line)
-            if row.givenId != nil || row.generatedId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
+            if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
             return full
         }
     }
@@ -187,13 +187,14 @@ private struct PublishRun {
             return nil
         }
         if let settled = try settledEarlier(ordinal: ordinal, record: { source }) { return settled }
+        let givenId = row[plan.inferenceIdColumn]
         if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
         if let sent = plan.sentColumns { row = row.projected(on: sent) }
         encoded.removeAll(keepingCapacity: true)
         JSONWriter.append(.object(row), to: &encoded)
         let full = add(ordinal: ordinal)
         records.append(source)
-        if case .string(let id)? = row[plan.inferenceIdColumn] {
+        if case .string(let id)? = givenId {
             InferenceIdFingerprint.append(InferenceIdFingerprint.of(id), to: &fingerprints)
         }
         return full

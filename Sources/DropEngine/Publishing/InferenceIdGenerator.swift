@@ -32,27 +32,71 @@ public struct InferenceIdGenerator: Sendable {
 
     static let length = 36
 
-    private func write(forRow ordinal: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
+    /// The 16 bytes of the UUID given to row `ordinal`, version and variant set.
+    public func uuid(forRow ordinal: Int) -> UUIDBytes {
         // The digest and the ordinal hashed as one message: a hasher fed twice costs a third more.
         let digest = withUnsafeTemporaryAllocation(byteCount: fileDigest.count + 8, alignment: 8) { message in
             message.copyBytes(from: fileDigest)
             message.storeBytes(of: UInt64(ordinal).bigEndian, toByteOffset: fileDigest.count, as: UInt64.self)
             return SHA256.hash(data: UnsafeRawBufferPointer(message))
         }
-        digest.withUnsafeBytes { raw in
-            var position = 0
-            for index in 0..<16 {
-                var byte = raw[index]
-                if index == 6 { byte = (byte & 0x0f) | 0x80 }
-                if index == 8 { byte = (byte & 0x3f) | 0x80 }
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    output[position] = UInt8(ascii: "-")
-                    position += 1
+        return digest.withUnsafeBytes { raw in
+            let high = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            let low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            return UUIDBytes(
+                high: (high & ~0xf000) | 0x8000,
+                low: (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000)
+        }
+    }
+
+    /// A UUID as two big-endian halves: what a generated id is, without its text.
+    public struct UUIDBytes: Hashable, Sendable {
+        public var high: UInt64
+        public var low: UInt64
+
+        /// The UUID an id spells, if it could be one this generator gives: lowercase hex in the
+        /// 8-4-4-4-12 form, version 8, RFC 9562 variant.
+        public init?(generatedId id: some StringProtocol) {
+            var halves: (UInt64, UInt64) = (0, 0)
+            var nibbles = 0
+            for (position, byte) in id.utf8.enumerated() {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard byte == UInt8(ascii: "-") else { return nil }
+                    continue
                 }
-                output[position] = Self.hexDigits[Int(byte >> 4)]
-                output[position + 1] = Self.hexDigits[Int(byte & 0x0f)]
-                position += 2
+                let value: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte &- UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte &- UInt8(ascii: "a") &+ 10
+                default: return nil
+                }
+                if nibbles < 16 { halves.0 = halves.0 << 4 | UInt64(value) } else { halves.1 = halves.1 << 4 | UInt64(value) }
+                nibbles += 1
+                guard nibbles <= 32 else { return nil }
             }
+            guard nibbles == 32, halves.0 & 0xf000 == 0x8000, halves.1 >> 62 == 0b10 else { return nil }
+            self.init(high: halves.0, low: halves.1)
+        }
+
+        init(high: UInt64, low: UInt64) {
+            self.high = high
+            self.low = low
+        }
+    }
+
+    private func write(forRow ordinal: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
+        let uuid = uuid(forRow: ordinal)
+        var position = 0
+        for index in 0..<16 {
+            let half = index < 8 ? uuid.high : uuid.low
+            let byte = UInt8(truncatingIfNeeded: half >> (8 * (7 - index % 8)))
+            if index == 4 || index == 6 || index == 8 || index == 10 {
+                output[position] = UInt8(ascii: "-")
+                position += 1
+            }
+            output[position] = Self.hexDigits[Int(byte >> 4)]
+            output[position + 1] = Self.hexDigits[Int(byte & 0x0f)]
+            position += 2
         }
     }
 

@@ -137,17 +137,14 @@ final class CSVRowEncoder {
     }
 
     /// For a row `encode` took: remembers the id it gives in `ids` and returns the fingerprint
-    /// of its id, given or generated (`InferenceIdFingerprint`; 0 when it has none). nil when an
-    /// earlier row gave the same id: the row then goes to `RowTyper`, which reports it.
-    /// - Parameter output: what `encode` wrote, where a generated id is.
-    func admitId(of row: Row, fields: CSVFields, output: [UInt8], line: Int, ids: inout DuplicateIdTracker) -> UInt64? {
-        if let given = row.givenId {
-            let hash = DuplicateIdTracker.hash(fields.bytes[given])
-            guard ids.admit(hash: hash, line: line) else { return nil }
-            return InferenceIdFingerprint.mixing(hash)
-        }
-        if let generated = row.generatedId { return InferenceIdFingerprint.of(utf8: output[generated]) }
-        return 0
+    /// of its given id (`InferenceIdFingerprint`; 0 when the id is generated or there is none:
+    /// the journal keeps no fingerprint of generated ids). nil when an earlier row gave the same
+    /// id: the row then goes to `RowTyper`, which reports it.
+    func admitId(of row: Row, fields: CSVFields, line: Int, ids: inout DuplicateIdTracker) -> UInt64? {
+        guard let given = row.givenId else { return 0 }
+        let hash = DuplicateIdTracker.hash(fields.bytes[given])
+        guard ids.admit(hash: hash, line: line) else { return nil }
+        return InferenceIdFingerprint.mixing(hash)
     }
 
     private static let null: [UInt8] = Array("null".utf8)

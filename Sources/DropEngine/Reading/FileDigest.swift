@@ -25,4 +25,25 @@ enum FileDigest {
         }
         return String(decoding: text, as: UTF8.self)
     }
+
+    /// The bytes `hex` spelled; nil for anything else.
+    static func bytes(hex: String) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var high: UInt8?
+        for byte in hex.utf8 {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return high == nil && !bytes.isEmpty ? bytes : nil
+    }
 }

@@ -117,7 +117,7 @@ public struct FileSurvey: Sendable {
                 scratch.removeAll(keepingCapacity: true)
                 let fast = reader.withCSVFields { fields -> CSVRowEncoder.Row? in
                     guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &scratch, types: &types) else { return nil }
-                    guard encoder.admitId(of: row, fields: fields, output: scratch, line: line, ids: &ids) != nil else { return nil }
+                    guard encoder.admitId(of: row, fields: fields, line: line, ids: &ids) != nil else { return nil }
                     if let given = row.givenId {
                         if survey.firstInferenceId == nil { survey.firstInferenceId = .given(String(decoding: fields.bytes[given], as: UTF8.self)) }
                         lastGivenId.removeAll(keepingCapacity: true)
