@@ -141,7 +141,9 @@ public struct FileProcessor: Sendable {
         // The window, if any, is around the claim: a file resumed after a restart gets the same verdicts.
         let claimed = (try? Date(file.claimedAt, strategy: .iso8601)) ?? Date()
         let timestamps = TimestampRule(windowDays: settings.timestampWindowDays, now: Int64(claimed.timeIntervalSince1970))
-        let survey = try FileSurvey.survey(path: file.claimedPath, format: format, plan: plan, timestamps: timestamps)
+        let survey = try FileSurvey.survey(
+            path: file.claimedPath, format: format, plan: plan, timestamps: timestamps,
+            scratchDirectory: URL(fileURLWithPath: file.claimedPath).deletingLastPathComponent().path)
 
         if file.state != .queued, file.sha256 != survey.sha256 {
             // Written to after an earlier pass checked it (only a writer that kept the file

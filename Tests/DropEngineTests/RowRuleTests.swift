@@ -84,16 +84,56 @@ struct DuplicateIdTests {
         #expect(DuplicateIdTracker.hash("foobar".utf8) == 0x8594_4171_f739_67e8)
     }
 
-    @Test("A second row with a given id points at the first; reference datasets are exempt")
-    func tracker() {
-        var ids = DuplicateIdTracker(plan: Fixtures.fraudPlan)
+    @Test("A second row with a given id points at the first, once the first pass is over; reference datasets are exempt")
+    func tracker() throws {
+        let finder = RepeatedIdFinder(scratchDirectory: NSTemporaryDirectory())
+        var first = DuplicateIdTracker(plan: Fixtures.fraudPlan, collectingIn: finder)
+        for (id, line) in [("a1", 2), ("a2", 3), ("a1", 7), ("a1", 9)] {
+            let earlier = first.earlierLine(of: id, line: line)
+            #expect(earlier == nil)
+        }
+        let repeated = try finder.finish()
+        #expect(repeated.count == 2)
+        var ids = DuplicateIdTracker(plan: Fixtures.fraudPlan, repeated: repeated)
         #expect(ids.earlierLine(of: "a1", line: 2) == nil)
         #expect(ids.earlierLine(of: "a2", line: 3) == nil)
         #expect(ids.earlierLine(of: "a1", line: 7) == 2)
         #expect(ids.earlierLine(of: "a1", line: 9) == 2)
-        var reference = DuplicateIdTracker(plan: ColumnPlan(taskType: .tabularClassification, dataConfig: Fixtures.fraudConfig, purpose: .reference))
-        #expect(reference.earlierLine(of: "a1", line: 2) == nil)
-        #expect(reference.earlierLine(of: "a1", line: 3) == nil)
+        let admittedRepeat = ids.admit(hash: DuplicateIdTracker.hash("a1".utf8), line: 9)
+        let admittedFirst = ids.admit(hash: DuplicateIdTracker.hash("a1".utf8), line: 2)
+        #expect(!admittedRepeat && admittedFirst)
+        var reference = DuplicateIdTracker(
+            plan: ColumnPlan(taskType: .tabularClassification, dataConfig: Fixtures.fraudConfig, purpose: .reference), repeated: repeated)
+        let exempt = reference.earlierLine(of: "a1", line: 7)
+        #expect(exempt == nil)
+    }
+
+    @Test("Past its memory budget the finder sorts runs on disk and merges them: the same repeats as in memory")
+    func spilledRuns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // 50,000 ids, one in 40 a repeat of a random earlier one, some repeated across runs.
+        var generator = SystemRandomNumberGenerator()
+        var given: [String] = []
+        var expected: [Int: Int] = [:]
+        var firstLine: [String: Int] = [:]
+        for line in 2...50_001 {
+            let id = line % 40 == 0 && !given.isEmpty ? given.randomElement(using: &generator)! : "id-\(line)"
+            given.append(id)
+            if let first = firstLine[id] { expected[line] = first } else { firstLine[id] = line }
+        }
+        let spilled = RepeatedIdFinder(scratchDirectory: directory.path, memoryBudget: 997)
+        let inMemory = RepeatedIdFinder(scratchDirectory: directory.path, memoryBudget: 1 << 20)
+        for (offset, id) in given.enumerated() {
+            spilled.collect(hash: DuplicateIdTracker.hash(id.utf8), line: offset + 2)
+            inMemory.collect(hash: DuplicateIdTracker.hash(id.utf8), line: offset + 2)
+        }
+        let fromDisk = try spilled.finish()
+        #expect(fromDisk == RepeatedIds(expected))
+        #expect(try inMemory.finish() == fromDisk)
+        #expect(fromDisk.count == expected.count && expected.count > 1000)
+        // The scratch file was unlinked at once: nothing is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
     @Test("Repeated ids are issues on the later rows, grouped in one line of the report")

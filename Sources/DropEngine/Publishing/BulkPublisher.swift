@@ -36,7 +36,7 @@ struct BulkPublisher {
             + "/." + URL(fileURLWithPath: survey.path).lastPathComponent + ".arrow"
         let writer = try ArrowStreamWriter(path: arrowPath, schema: schema.fields)
         let typer = RowTyper(plan: plan, survey: survey)
-        var idTracker = DuplicateIdTracker(plan: plan)
+        var idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
         let filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
         var hasher = SHA256()
         let reader = try SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }

@@ -142,7 +142,7 @@ private struct PublishRun {
         self.settings = settings
         self.survey = survey
         typer = RowTyper(plan: plan, survey: survey)
-        idTracker = DuplicateIdTracker(plan: plan)
+        idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
         filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
         var present = Set(survey.columns)
         present.insert(plan.inferenceIdColumn)

@@ -50,7 +50,7 @@ struct ReferencePackage {
         CSVWriter.appendRecord(survey.columns, to: &buffer)
         let reader = try SourceReader(path: survey.path, format: survey.format)
         let typer = RowTyper(plan: plan, survey: survey)
-        var idTracker = DuplicateIdTracker(plan: plan)
+        var idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
         var issues: [RowIssue] = []
         var rows = 0
         while let source = try reader.next() {

@@ -5,7 +5,7 @@ extension FileSurvey {
     func givenInferenceIds(plan: ColumnPlan, chunkSize: Int = 100_000, _ body: ([String]) throws -> Void) throws {
         let reader = try SourceReader(path: path, format: format)
         let typer = RowTyper(plan: plan, survey: self)
-        var ids = DuplicateIdTracker(plan: plan)
+        var ids = DuplicateIdTracker(plan: plan, repeated: repeatedIds)
         var issues: [RowIssue] = []
         var chunk: [String] = []
         while let source = try reader.next() {

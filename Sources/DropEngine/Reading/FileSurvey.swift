@@ -40,6 +40,9 @@ public struct FileSurvey: Sendable {
     /// The inference id of the first and last valid rows: given, or the ordinal to derive it from.
     public var firstInferenceId: InferenceIdSlot?
     public var lastInferenceId: InferenceIdSlot?
+    /// The rows set aside for an inference id an earlier row gave: every later pass sets aside
+    /// the same ones.
+    public var repeatedIds = RepeatedIds()
 
     public enum InferenceIdSlot: Sendable, Equatable {
         case given(String)
@@ -59,11 +62,34 @@ public struct FileSurvey: Sendable {
 
     public var isPublishable: Bool { problems.isEmpty && invalidRowCount == 0 }
 
-    /// Reads the whole file once, streaming, hashing it in the same pass.
-    /// - Parameter timestamps: which timestamps rows may carry; by default any date in seconds.
+    /// Reads the whole file, streaming, hashing it in the same pass; a second time when rows
+    /// repeat an inference id, which is known only at the end of the first (`DuplicateIdTracker`).
+    /// - Parameters:
+    ///   - timestamps: which timestamps rows may carry; by default any date in seconds.
+    ///   - scratchDirectory: where the ids of a big file are sorted, on disk.
     public static func survey(
-        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule = .anyDate
+        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule = .anyDate,
+        scratchDirectory: String = NSTemporaryDirectory()
     ) throws -> FileSurvey {
+        let finder = RepeatedIdFinder(scratchDirectory: scratchDirectory)
+        var attempts = 0
+        while true {
+            attempts += 1
+            let first = try pass(path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder))
+            let repeated = try finder.finish()
+            guard !repeated.isEmpty else { return first }
+            var second = try pass(path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, repeated: repeated))
+            second.repeatedIds = repeated
+            // The lines found in the first pass hold only for the same content.
+            if second.sha256Bytes == first.sha256Bytes || attempts == 3 { return second }
+        }
+    }
+
+    /// One pass over the file, with `ids` deciding which rows repeat an id.
+    private static func pass(
+        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, ids: DuplicateIdTracker
+    ) throws -> FileSurvey {
+        var ids = ids
         let stamp = try FileStamp(path: path)
         var hasher = SHA256()
         let reader = try SourceReader(path: path, format: format) { hasher.update(bufferPointer: $0) }
@@ -85,7 +111,6 @@ public struct FileSurvey: Sendable {
         var csvStats = [ColumnStats](repeating: ColumnStats(), count: survey.columns.count)
         var seenJSONColumns: Set<String> = []
         let typer = RowTyper(plan: plan, columns: survey.columns, stats: [:], timestamps: timestamps)
-        var ids = DuplicateIdTracker(plan: plan)
         var issues: [RowIssue] = []
 
         /// Notes a row found valid by `RowTyper`.
