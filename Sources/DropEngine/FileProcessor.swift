@@ -198,6 +198,7 @@ public struct FileProcessor: Sendable {
         return nil
     }
 
+    /// Publishes the file the one way its kind and mode call for (`PublishingChoice`).
     private func publish(_ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, logger: Logger) async throws {
         guard let id = file.id, let defaultTimestamp = file.defaultTimestamp else { return }
         let prior = try journal.batches(fileId: id)
@@ -205,14 +206,12 @@ public struct FileProcessor: Sendable {
             logger.info("resuming", metadata: ["acknowledgedRows": "\(prior.filter { $0.outcome == .acknowledged }.reduce(0) { $0 + $1.rows })"])
         }
         let rejects = RejectedRowsWriter(claimedPath: file.claimedPath, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
+        let context = PublishingContext(
+            journal: journal, client: client, settings: settings, delivery: delivery, pipeline: pipeline, pipelineId: pipelineId)
+        let publishing = PublishingChoice.publishing(kind: file.kind, mode: file.mode ?? .stream, prior: prior, context: context)
         do {
-            if file.mode == .bulk, prior.isEmpty {
-                try await publishInBulk(&file, survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, rejects: rejects)
-            } else {
-                // Stream, or a bulk file whose fate the journal already holds: then no row is
-                // sent again, and the pass only rewrites the rows set aside.
-                try await publishByStream(file, survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects)
-            }
+            try await publishing.publish(
+                &file, PublishJob(survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects))
             _ = try rejects.close()
         } catch {
             rejects.discard()
@@ -220,95 +219,6 @@ public struct FileProcessor: Sendable {
         }
         file.state = .published
         try journal.update(file)
-    }
-
-    private func publishByStream(
-        _ file: JournalFile, survey: FileSurvey, plan: ColumnPlan, defaultTimestamp: Int64, prior: [JournalBatch], rejects: RejectedRowsWriter
-    ) async throws {
-        guard let id = file.id else { return }
-        var settings = self.settings
-        var deliver: @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome = { [delivery] in await delivery.deliver($0) }
-        if file.kind == .groundTruths {
-            // One `PUT rows?inferenceId=` per row, several at once: the batch machinery with
-            // batches of one row, each turned into that row's update.
-            settings.batchRows = 1
-            settings.maxBatchesInFlight = settings.groundTruthConcurrency
-            deliver = { [delivery, client, pipelineId] batch in
-                await delivery.attempt { () throws(OpenlayerError) in
-                    try await GroundTruthUpdate.send(batch, plan: plan, client: client, pipelineId: pipelineId)
-                }
-            }
-        } else if file.mode == .bulk || file.kind == .reference {
-            deliver = { _ in .abandoned }  // every row is in a journaled range: nothing to send
-        }
-        let journal = self.journal
-        let pipeline = self.pipeline
-        _ = try await FilePublisher(plan: plan, settings: settings).publish(
-            survey, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects, deliver: deliver,
-            record: { batch, fingerprints in
-                var batch = batch
-                batch.fileId = id
-                // Only predictions publish ids; a ground truth's id points at one.
-                try journal.record(batch, fingerprints: plan.purpose == .predictions ? fingerprints : [], pipeline: pipeline)
-            })
-    }
-
-    /// Bulk predictions and ground truths, and reference datasets: one upload for the file.
-    private func publishInBulk(
-        _ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, defaultTimestamp: Int64, rejects: RejectedRowsWriter
-    ) async throws {
-        guard let id = file.id else { return }
-        let outcome: BatchDelivery.Outcome
-        let rows: Int
-        var artifact: String?
-        defer { if let artifact { try? FileManager.default.removeItem(atPath: artifact) } }
-        if file.kind == .reference {
-            let package = ReferencePackage(plan: plan)
-            let written = try package.write(survey, rejects: rejects)
-            artifact = written.path
-            rows = written.rows
-            // What the SDK's upload_reference_dataframe does: the tarball, then the pipeline's URI.
-            let result = await StorageUpload.deliver(
-                file: written.path, objectName: "reference_dataset_\(Date().timeIntervalSince1970)_\(pipelineId).tar.gz",
-                client: client, storage: settings.storage, delivery: delivery
-            ) { [client, pipelineId] storageUri throws(OpenlayerError) in
-                try await client.setReferenceDataset(pipelineId: pipelineId, storageUri: storageUri)
-            }
-            outcome = result.0
-            file.storageUri = result.1
-        } else {
-            let bulk = BulkPublisher(plan: plan, settings: settings, client: client, pipelineId: pipelineId, delivery: delivery)
-            let journal = self.journal
-            let pipeline = self.pipeline
-            let written = try bulk.writeArrow(survey, defaultTimestamp: defaultTimestamp, rejects: rejects) { fingerprints in
-                if plan.purpose == .predictions { try journal.recordInferenceIds(fingerprints: fingerprints, pipeline: pipeline, fileId: id) }
-            }
-            artifact = written.path
-            rows = written.rows
-            var present = Set(survey.columns)
-            present.insert(plan.inferenceIdColumn)
-            present.insert(plan.timestampColumn)
-            let result = await bulk.send(arrowPath: written.path, merge: file.kind == .groundTruths, presentColumns: present)
-            outcome = result.0
-            file.storageUri = result.1
-        }
-        let at = Journal.timestamp(Date())
-        switch outcome {
-        case .acknowledged:
-            try journal.record(JournalBatch(fileId: id, firstOrdinal: 1, lastOrdinal: max(1, survey.rowCount), rows: rows, outcome: .acknowledged, message: nil, at: at))
-            try journal.update(file)
-        case .refused(let message):
-            try journal.record(JournalBatch(
-                fileId: id, firstOrdinal: 1, lastOrdinal: max(1, survey.rowCount), rows: rows, outcome: .refused,
-                message: "refused by Openlayer: \(message)", at: at))
-            // Every valid row goes to the rejected rows with the server's message.
-            rejects.discard()
-            let again = RejectedRowsWriter(claimedPath: file.claimedPath, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
-            try await publishByStream(file, survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, prior: try journal.batches(fileId: id), rejects: again)
-            _ = try again.close()
-        case .abandoned:
-            throw FilePublisher.Interruption.shutdown
-        }
     }
 
     /// Moves what a published file leaves behind: its rejected rows, then the file itself.

@@ -180,6 +180,28 @@ struct DeliveryTests {
         #expect(Self.arrivals(rows) == ["m3": 1, "m4": 1, "m5": 1, "m6": 1])
     }
 
+    @Test("A bulk upload Openlayer refuses sends every valid row to the rejected rows with its message; the invalid ones keep theirs")
+    func refusedBulkUpload() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["mode: bulk", "maxInvalidRowFraction: 0.5"])
+        defer { workspace.remove() }
+        try await workspace.startWatcher()
+        try await sandbox.setFaults(#"{"failNext": 1, "status": 400, "message": "dataset does not match the config"}"#)
+        try workspace.dropByRename("refused-bulk.csv", Self.csv(rows: 5, bad: [2]))
+        try await eventually("the receipt\n\(workspace.log)") { workspace.receipts()["refused-bulk.csv"] != nil }
+
+        let receipt = try #require(workspace.receipts()["refused-bulk.csv"])
+        #expect(receipt["mode"] == .string("bulk"))
+        #expect(receipt["rowsPublished"] == .integer(0))
+        #expect(receipt["rowsRejected"] == .integer(5))
+        let rejected = try String(contentsOfFile: workspace.rejected + "/refused-bulk.rejected.csv", encoding: .utf8).split(separator: "\n")
+        #expect(rejected.count == 6)
+        #expect(rejected.dropFirst().filter { $0.contains("dataset does not match the config") }.count == 4)
+        #expect(rejected.dropFirst().filter { $0.contains("expected a number") }.count == 1)
+        #expect(try await sandbox.rows(pipelineId: try Self.pipelineId(workspace, "refused-bulk.csv")).isEmpty)
+    }
+
     @Test("Invalid rows below maxInvalidRowFraction are set aside; above it the whole file is")
     func invalidRows() async throws {
         let sandbox = try Sandbox()

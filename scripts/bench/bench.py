@@ -7,7 +7,8 @@ core, the sink alone under wrk, and openlayer-drop's peak memory by file size (i
 with the file).
 
 Run by scripts/bench.sh, which builds and installs what this needs. BENCH_ROWS sets the file size
-(default 1,000,000). Loopback only.
+(default 1,000,000); BENCH_BIG_MIB the size of the largest file of the memory runs (default 1024,
+with and without an inference id column; 0 skips them). Loopback only.
 """
 import csv
 import json
@@ -33,19 +34,19 @@ CONFIG = {
 }
 
 
-def make_csv(path, rows):
+def make_csv(path, rows, ids=False):
     """Predictions as a batch scorer writes them: numeric and categorical features, a
-    prediction and its scores; no inference id or timestamp (both are filled in)."""
+    prediction and its scores; no inference id (unless `ids`) or timestamp (both are filled in)."""
     random.seed(rows)
     merchants = ["fuel", "grocery", "electronics, online", "travel", "restaurant"]
     with open(path, "w", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["amount", "merchant", "hour", "card_age_days", "country", "prediction", "scores"])
-        for _ in range(rows):
+        writer.writerow((["inference_id"] if ids else []) + ["amount", "merchant", "hour", "card_age_days", "country", "prediction", "scores"])
+        for row in range(rows):
             p = round(random.random(), 3)
-            writer.writerow([round(random.uniform(1, 2000), 2), random.choice(merchants), random.randint(0, 23),
-                             random.randint(0, 3000), random.choice(["US", "FR", "DE"]), 1 if p > 0.5 else 0,
-                             f"[{round(1 - p, 3)}, {p}]"])
+            writer.writerow(([f"pred-{row:09d}"] if ids else []) + [
+                round(random.uniform(1, 2000), 2), random.choice(merchants), random.randint(0, 23),
+                random.randint(0, 3000), random.choice(["US", "FR", "DE"]), 1 if p > 0.5 else 0, f"[{round(1 - p, 3)}, {p}]"])
 
 
 def measure(command, env=None):
@@ -100,12 +101,21 @@ def write_config(directory, url, mode):
     return path
 
 
+JOURNAL_BYTES = {}
+
+
 def drop_upload(directory, url, data, mode, env):
+    """Measures one `openlayer-drop upload`; notes the size of the journal it left in JOURNAL_BYTES."""
     config = write_config(directory, url, mode)
+    root = os.path.join(directory, f"drop-{mode}")
     try:
-        return measure([os.path.join(BIN, "openlayer-drop"), "upload", data, "--pipeline", "bench", "--config", config], env)
+        result = measure([os.path.join(BIN, "openlayer-drop"), "upload", data, "--pipeline", "bench", "--config", config], env)
+        state = os.path.join(root, "state")
+        JOURNAL_BYTES[(data, mode)] = sum(os.path.getsize(os.path.join(state, name)) for name in os.listdir(state)
+                                          if name.startswith("journal.sqlite"))
+        return result
     finally:
-        shutil.rmtree(os.path.join(directory, f"drop-{mode}"), ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def wrk_sink(port):
@@ -185,12 +195,20 @@ def main():
             per_second, mib = wrk_sink(port)
             print(f"\nthe sink alone (wrk, 430 KB POSTs): {per_second:.0f} requests/s, {mib:.0f} MiB/s")
 
+            for mode in ["stream", "bulk"]:
+                print(f"journal after the {mode} upload: {JOURNAL_BYTES[(data, mode)] / 1024:.0f} KiB")
+
+            # Memory must not grow with the file, with or without an inference id column (whose
+            # ids are checked for repeats). BENCH_BIG_MIB sizes the largest file (0 skips it).
+            big_rows = int(os.environ.get("BENCH_BIG_MIB", "1024")) * 1048576 // 47
             print("\nopenlayer-drop memory by file size (stream):")
-            for count in [rows // 8, rows // 2, rows * 2]:
-                sized = os.path.join(directory, f"size-{count}.csv")
-                make_csv(sized, count)
+            sizes = [(rows // 8, False), (rows // 2, False)] + ([(big_rows, False), (big_rows, True)] if big_rows else [])
+            for count, ids in sizes:
+                sized = os.path.join(directory, f"size-{count}{'-ids' if ids else ''}.csv")
+                make_csv(sized, count, ids=ids)
                 seconds, cpu, memory = drop_upload(directory, url, sized, "stream", env)
-                print(f"  {count:>9} rows, {os.path.getsize(sized) / 1048576:7.1f} MiB: {seconds:6.2f} s, peak {memory:6.1f} MiB")
+                print(f"  {count:>9} rows{' with ids' if ids else ''}, {os.path.getsize(sized) / 1048576:7.1f} MiB: "
+                      f"{seconds:6.2f} s, peak {memory:6.1f} MiB, journal {JOURNAL_BYTES[(sized, 'stream')] / 1048576:.1f} MiB")
                 os.remove(sized)
         finally:
             sink.terminate()
