@@ -15,7 +15,7 @@ struct PipelineWorker: Sendable {
     func run() async {
         do {
             for entry in try processor.leftovers() {
-                guard await process(entry) else { return }
+                guard await process(entry, isCurrent: true) else { return }
             }
         } catch {
             logger.error("cannot read the files left in work", metadata: ["error": "\(error)"])
@@ -25,7 +25,7 @@ struct PipelineWorker: Sendable {
             switch work {
             case .inbox(let path, let kind, let complete):
                 guard let entry = await claimWhenQuiet(path, kind: kind, complete: complete) else { continue }
-                guard await process(entry) else { return }
+                guard await process(entry, isCurrent: true) else { return }
             case .claimed(let entry):
                 guard await process(entry) else { return }
             }
@@ -56,9 +56,9 @@ struct PipelineWorker: Sendable {
     }
 
     /// Returns false when the worker must stop (shutdown).
-    private func process(_ entry: JournalFile) async -> Bool {
+    private func process(_ entry: JournalFile, isCurrent: Bool = false) async -> Bool {
         do {
-            _ = try await processor.process(entry)
+            _ = try await processor.process(entry, isCurrent: isCurrent)
             return true
         } catch FilePublisher.Interruption.shutdown {
             logger.info("stopped mid-file; it is taken up again at the next start", metadata: ["file": "\(entry.name)"])

@@ -117,9 +117,10 @@ public struct FileProcessor: Sendable {
 
     /// Carries a claimed file as far as it can go. Throws when it must stay in the
     /// processing folder and be taken up again: shutdown, a failed move, a read error.
-    public func process(_ entry: JournalFile) async throws -> Result {
-        // The entry may be stale (a retry): the journal has the latest word.
-        var file = try entry.id.flatMap(journal.file(id:)) ?? entry
+    /// - Parameter isCurrent: the entry was just read from or written to the journal (a claim,
+    ///   a leftover), so it need not be read again; a retried entry may be stale.
+    public func process(_ entry: JournalFile, isCurrent: Bool = false) async throws -> Result {
+        var file = isCurrent ? entry : try entry.id.flatMap(journal.file(id:)) ?? entry
         guard [.queued, .publishing, .published].contains(file.state) else { return .vanished }
         var logger = logger
         logger[metadataKey: "file"] = "\(file.name)"

@@ -25,7 +25,9 @@ final class RejectedRowsWriter {
         partialPath = Self.partialPath(claimedPath: claimedPath)
         self.format = format
         self.header = header
-        try? FileManager.default.removeItem(atPath: partialPath)
+        // unlink, not FileManager: a partial file is rare, and FileManager builds an error
+        // object for the usual "no such file" that costs more than the call.
+        unlink(partialPath)
     }
 
     func append(_ record: SourceRecord, reason: String) throws {
@@ -65,13 +67,13 @@ final class RejectedRowsWriter {
     func discard() {
         try? handle?.close()
         handle = nil
-        try? FileManager.default.removeItem(atPath: partialPath)
+        unlink(partialPath)
     }
 
     /// The partial file of a file in work, whether or not it exists.
     static func partialPath(claimedPath: String) -> String {
-        let url = URL(fileURLWithPath: claimedPath)
-        return url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".rejected.partial"
+        guard let slash = claimedPath.lastIndex(of: "/") else { return "." + claimedPath + ".rejected.partial" }
+        return claimedPath[...slash] + "." + claimedPath[claimedPath.index(after: slash)...] + ".rejected.partial"
     }
 
     /// Moves a closed partial file into `directory` as `<stem>.rejected.<ext>`, never

@@ -109,21 +109,32 @@ public final class Journal: Sendable {
     /// The first file of the pipeline that was published with this content, if any.
     public func publishedFile(pipeline: String, kind: FileKind, sha256: String, excluding id: Int64?) throws -> JournalFile? {
         try database.read { db in
-            try JournalFile
-                .filter(Column("pipeline") == pipeline && Column("sha256") == sha256 && Column("kind") == kind.rawValue)
-                .filter([FileState.published, .archived].map(\.rawValue).contains(Column("state")))
-                .filter(Column("id") != id)
-                .order(Column("id"))
-                .fetchOne(db)
+            try JournalFile.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM file WHERE pipeline = ? AND sha256 = ? AND kind = ? AND state IN ('published', 'archived') AND id IS NOT ?
+                ORDER BY id LIMIT 1
+                """), arguments: [pipeline, sha256, kind, id])
         }
     }
 
     public func update(_ file: JournalFile) throws {
-        try database.write { db in try file.update(db) }
+        guard let id = file.id else { throw EngineError.journal("\(file.name): updated before it was claimed") }
+        try database.write { db in
+            try db.cachedStatement(sql: Self.updateFile).execute(arguments: [
+                file.pipeline, file.kind, file.name, file.claimedPath, file.state, file.sha256, file.size, file.rowCount,
+                file.defaultTimestamp, file.claimedAt, file.publishStartedAt, file.finishedAt, file.finalPath, file.rejectedRowsPath,
+                file.duplicateOf, file.note, file.mode, file.storageUri, file.generatedIds, id,
+            ])
+        }
     }
 
+    private static let updateFile = """
+        UPDATE file SET pipeline = ?, kind = ?, name = ?, claimedPath = ?, state = ?, sha256 = ?, size = ?, rowCount = ?,
+        defaultTimestamp = ?, claimedAt = ?, publishStartedAt = ?, finishedAt = ?, finalPath = ?, rejectedRowsPath = ?,
+        duplicateOf = ?, note = ?, mode = ?, storageUri = ?, generatedIds = ? WHERE id = ?
+        """
+
     public func file(id: Int64) throws -> JournalFile? {
-        try database.read { db in try JournalFile.fetchOne(db, key: id) }
+        try database.read { db in try JournalFile.fetchOne(db.cachedStatement(sql: "SELECT * FROM file WHERE id = ?"), arguments: [id]) }
     }
 
     // MARK: Batches
@@ -227,7 +238,7 @@ public final class Journal: Sendable {
 
     public func batches(fileId: Int64) throws -> [JournalBatch] {
         try database.read { db in
-            try JournalBatch.filter(Column("fileId") == fileId).order(Column("firstOrdinal")).fetchAll(db)
+            try JournalBatch.fetchAll(db.cachedStatement(sql: "SELECT * FROM batch WHERE fileId = ? ORDER BY firstOrdinal"), arguments: [fileId])
         }
     }
 

@@ -96,3 +96,76 @@ public struct JournalBatch: Sendable, Codable, Equatable, FetchableRecord, Persi
         firstOrdinal <= ordinal && ordinal <= lastOrdinal
     }
 }
+
+// Row coding written out: GRDB's `Codable` path builds a decoder or encoder per row and costs
+// more than the query itself when the journal handles many small files.
+
+extension JournalFile {
+    public init(row: Row) throws {
+        id = row["id"]
+        pipeline = row["pipeline"]
+        kind = row["kind"]
+        name = row["name"]
+        claimedPath = row["claimedPath"]
+        state = row["state"]
+        sha256 = row["sha256"]
+        size = row["size"]
+        rowCount = row["rowCount"]
+        defaultTimestamp = row["defaultTimestamp"]
+        claimedAt = row["claimedAt"]
+        publishStartedAt = row["publishStartedAt"]
+        finishedAt = row["finishedAt"]
+        finalPath = row["finalPath"]
+        rejectedRowsPath = row["rejectedRowsPath"]
+        duplicateOf = row["duplicateOf"]
+        note = row["note"]
+        mode = row["mode"]
+        storageUri = row["storageUri"]
+        generatedIds = row["generatedIds"]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["pipeline"] = pipeline
+        container["kind"] = kind
+        container["name"] = name
+        container["claimedPath"] = claimedPath
+        container["state"] = state
+        container["sha256"] = sha256
+        container["size"] = size
+        container["rowCount"] = rowCount
+        container["defaultTimestamp"] = defaultTimestamp
+        container["claimedAt"] = claimedAt
+        container["publishStartedAt"] = publishStartedAt
+        container["finishedAt"] = finishedAt
+        container["finalPath"] = finalPath
+        container["rejectedRowsPath"] = rejectedRowsPath
+        container["duplicateOf"] = duplicateOf
+        container["note"] = note
+        container["mode"] = mode
+        container["storageUri"] = storageUri
+        container["generatedIds"] = generatedIds
+    }
+}
+
+extension JournalBatch {
+    public init(row: Row) throws {
+        fileId = row["fileId"]
+        firstOrdinal = row["firstOrdinal"]
+        lastOrdinal = row["lastOrdinal"]
+        rows = row["rows"]
+        outcome = row["outcome"]
+        message = row["message"]
+        at = row["at"]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["fileId"] = fileId
+        container["firstOrdinal"] = firstOrdinal
+        container["lastOrdinal"] = lastOrdinal
+        container["rows"] = rows
+        container["outcome"] = outcome
+        container["message"] = message
+        container["at"] = at
+    }
+}
