@@ -120,24 +120,46 @@ public struct FileProcessor: Sendable {
     /// - Parameter isCurrent: the entry was just read from or written to the journal (a claim,
     ///   a leftover), so it need not be read again; a retried entry may be stale.
     public func process(_ entry: JournalFile, isCurrent: Bool = false) async throws -> Result {
+        switch try await carryToArchive(entry, isCurrent: isCurrent) {
+        case .finished(let result): result
+        case .readyToArchive(let ready): try archive(ready)
+        }
+    }
+
+    /// Where `carryToArchive` left a file.
+    public enum Progress: Sendable {
+        /// Its end: a duplicate, a rejection, a vanished file.
+        case finished(Result)
+        /// Every row published or set aside (journaled as published); only the archive is left.
+        case readyToArchive(ReadyToArchive)
+    }
+
+    /// A published file and what its survey found, for `archive(_:)`.
+    public struct ReadyToArchive: Sendable {
+        public var file: JournalFile
+        let survey: FileSurvey
+    }
+
+    /// `process` up to the archive: the service archives a file beside the next one's
+    /// publishing, since nothing in the archive step reaches Openlayer.
+    public func carryToArchive(_ entry: JournalFile, isCurrent: Bool = false) async throws -> Progress {
         var file = isCurrent ? entry : try entry.id.flatMap(journal.file(id:)) ?? entry
-        guard [.queued, .publishing, .published].contains(file.state) else { return .vanished }
-        var logger = logger
-        logger[metadataKey: "file"] = "\(file.name)"
+        guard [.queued, .publishing, .published].contains(file.state) else { return .finished(.vanished) }
+        let logger = logger(for: file)
         guard FileManager.default.fileExists(atPath: file.claimedPath) else {
-            return try vanished(&file, logger: logger)
+            return .finished(try vanished(&file, logger: logger))
         }
         guard let format = SourceFormat(fileName: file.name) else {
-            return try rejectWhole(&file, report: RejectionReport(
+            return .finished(try rejectWhole(&file, report: RejectionReport(
                 fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
-                problems: ["expected a .csv, .jsonl or .ndjson file; the extension says what format to read"]), logger: logger)
+                problems: ["expected a .csv, .jsonl or .ndjson file; the extension says what format to read"]), logger: logger))
         }
         let plan = plans[file.kind]!
         if file.kind == .groundTruths, plan.groundTruthColumn == nil {
-            return try rejectWhole(&file, report: RejectionReport(
+            return .finished(try rejectWhole(&file, report: RejectionReport(
                 fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
                 problems: ["the pipeline's data config names no ground-truth column: set labelColumnName, targetColumnName or groundTruthColumnName"]),
-                logger: logger)
+                logger: logger))
         }
         // The window, if any, is around the claim: a file resumed after a restart gets the same verdicts.
         let claimed = (try? Date(file.claimedAt, strategy: .iso8601)) ?? Date()
@@ -150,20 +172,20 @@ public struct FileProcessor: Sendable {
             // Written to after an earlier pass checked it (only a writer that kept the file
             // open can do that): never publish the rest of another version.
             guard let id = file.id, try journal.batches(fileId: id).isEmpty else {
-                return try rejectWhole(&file, report: RejectionReport(
+                return .finished(try rejectWhole(&file, report: RejectionReport(
                     survey: survey, fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
                     extra: ["the file changed while it was being published (sha256 was \(file.sha256 ?? "?")); the rows of the earlier version that were acknowledged stay published, and this version was not sent"]),
-                    logger: logger)
+                    logger: logger))
             }
             file.state = .queued
         }
         if file.state == .queued {
-            if let early = try settle(&file, survey: survey, logger: logger) { return early }
+            if let early = try settle(&file, survey: survey, logger: logger) { return .finished(early) }
         }
         if file.state == .publishing {
             try await publish(&file, survey: survey, plan: plan, logger: logger)
         }
-        return try archive(&file, survey: survey, logger: logger)
+        return .readyToArchive(ReadyToArchive(file: file, survey: survey))
     }
 
     /// Decides the fate of a file that was just checked: duplicate, rejected, or to publish.
@@ -222,8 +244,12 @@ public struct FileProcessor: Sendable {
         try journal.update(file)
     }
 
-    /// Moves what a published file leaves behind: its rejected rows, then the file itself.
-    private func archive(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) throws -> Result {
+    /// Moves what a published file leaves behind: its rejected rows, then the file itself,
+    /// beside its receipt.
+    public func archive(_ ready: ReadyToArchive) throws -> Result {
+        var file = ready.file
+        let survey = ready.survey
+        let logger = logger(for: file)
         guard let id = file.id else { throw EngineError.journal("file without an id") }
         if file.rejectedRowsPath == nil,
             let moved = try RejectedRowsWriter.deliver(
@@ -357,4 +383,10 @@ public struct FileProcessor: Sendable {
     }
 
     static func iso(_ date: Date) -> String { Journal.timestamp(date) }
+
+    private func logger(for file: JournalFile) -> Logger {
+        var logger = logger
+        logger[metadataKey: "file"] = "\(file.name)"
+        return logger
+    }
 }
