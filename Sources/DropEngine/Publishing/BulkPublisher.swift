@@ -69,22 +69,19 @@ struct BulkPublisher {
         if survey.format == .csv, CSVRowEncoder.serves(plan) {
             let fill = plan.fillsDefaults ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
             let encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
-            var json: [UInt8] = []
+            var verdicts = VerdictOnly()
             var doubles: [Double] = []
             var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
             while let line = try reader.nextCSVFields() {
                 ordinal += 1
                 try reader.withCSVFields { fields in
-                    json.removeAll(keepingCapacity: true)
-                    // `encode` checks the row (and writes JSON, unused here): a row it takes is valid.
-                    guard let row = encoder.encode(fields, ordinal: ordinal, into: &json, types: &types) else {
+                    guard let row = encoder.encode(fields, ordinal: ordinal, into: &verdicts, types: &types) else {
                         return try takeTyped(SourceRecord(line: line, fields))
                     }
                     guard let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker) else {
                         return try takeTyped(SourceRecord(line: line, fields))
                     }
-                    try json.withUnsafeBufferPointer { json in
-                        let generated = row.generatedId.map { UnsafeBufferPointer(rebasing: json[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0)
+                    try verdicts.withGeneratedId(row.generatedId ?? 0..<0) { generated in
                         try writer.appendRow(textBytes: fields.bytes.count + 64) { arrow in
                             encoder.appendArrow(fields, generatedId: generated, to: &arrow, doubles: &doubles)
                         }

@@ -26,7 +26,8 @@ public struct RowBatcher: Sendable {
             current.rowCount >= maxRows || current.byteCount(adding: encodedRow) > maxBytes
         {
             closed = current
-            current = DataStreamBatch(config: config)
+            // The next body is likely the size of this one: reserved at once, it never grows by copies.
+            current = DataStreamBatch(config: config, reservingCapacity: min(maxBytes, current.byteCount + current.byteCount / 8))
         }
         current.append(encodedRow: encodedRow)
         return closed

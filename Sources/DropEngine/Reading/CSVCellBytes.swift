@@ -18,33 +18,37 @@ enum CSVCellBytes {
         default:
             return false
         }
-        switch cell.count {
-        case 2: return cell.elementsEqual("NA".utf8)
-        case 3:
-            return cell.elementsEqual("#NA".utf8) || cell.elementsEqual("N/A".utf8) || cell.elementsEqual("NaN".utf8)
-                || cell.elementsEqual("n/a".utf8) || cell.elementsEqual("nan".utf8)
-        case 4:
-            return cell.elementsEqual("#N/A".utf8) || cell.elementsEqual("-NaN".utf8) || cell.elementsEqual("-nan".utf8)
-                || cell.elementsEqual("<NA>".utf8) || cell.elementsEqual("NULL".utf8) || cell.elementsEqual("None".utf8)
-                || cell.elementsEqual("null".utf8)
-        case 6: return cell.elementsEqual("1.#IND".utf8)
-        case 7: return cell.elementsEqual("-1.#IND".utf8) || cell.elementsEqual("1.#QNAN".utf8)
-        case 8: return cell.elementsEqual("#N/A N/A".utf8) || cell.elementsEqual("-1.#QNAN".utf8)
-        default: return false
-        }
+        let word = Word(cell)
+        return missingWords.contains(word)
     }
 
     static func boolean(_ cell: Bytes) -> Bool? {
-        switch cell.count {
-        case 4:
-            if cell.elementsEqual("True".utf8) || cell.elementsEqual("TRUE".utf8) || cell.elementsEqual("true".utf8) { return true }
-        case 5:
-            if cell.elementsEqual("False".utf8) || cell.elementsEqual("FALSE".utf8) || cell.elementsEqual("false".utf8) { return false }
-        default:
-            break
-        }
+        guard cell.count == 4 || cell.count == 5 else { return nil }
+        let word = Word(cell)
+        if trueWords.contains(word) { return true }
+        if falseWords.contains(word) { return false }
         return nil
     }
+
+    /// A cell of at most 8 bytes as one integer and its length: a word is then found by
+    /// comparing integers, not bytes one by one.
+    private struct Word: Equatable {
+        var bytes: UInt64 = 0
+        var count: Int
+
+        init(_ cell: Bytes) {
+            count = cell.count
+            for (index, byte) in cell.prefix(8).enumerated() { bytes |= UInt64(byte) << (8 * index) }
+        }
+
+        init(_ word: String) {
+            self = Array(word.utf8).withUnsafeBufferPointer { Word($0) }
+        }
+    }
+
+    private static let missingWords: [Word] = CSVCell.missingValueWords.filter { !$0.isEmpty }.map(Word.init)
+    private static let trueWords: [Word] = ["True", "TRUE", "true"].map(Word.init)
+    private static let falseWords: [Word] = ["False", "FALSE", "false"].map(Word.init)
 
     enum Number {
         case integer(Int64)

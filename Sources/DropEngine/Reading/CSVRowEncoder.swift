@@ -23,7 +23,7 @@ final class CSVRowEncoder {
     struct Row {
         /// The inference id the row gives (its bytes in the record), if any.
         var givenId: Range<Int>?
-        /// The inference id written for it (its bytes in the output), if one was generated.
+        /// The inference id written for it (`EncodedRowOutput.withGeneratedId`), if one was generated.
         var generatedId: Range<Int>?
         var hasTimestamp: Bool
     }
@@ -90,7 +90,7 @@ final class CSVRowEncoder {
     ///   - ordinal: the row's position among the file's rows, for a generated id.
     ///   - types: one slot per column, set to the type each value was sent as (empty for null),
     ///     for the survey to note once the row is known to be sent.
-    func encode(_ fields: CSVFields, ordinal: Int, into out: inout [UInt8], types: inout [ColumnStats.Seen]) -> Row? {
+    func encode<Output: EncodedRowOutput>(_ fields: CSVFields, ordinal: Int, into out: inout Output, types: inout [ColumnStats.Seen]) -> Row? {
         let columnCount = kinds.count
         guard fields.count <= columnCount else { return nil }
         let start = out.count
@@ -106,14 +106,14 @@ final class CSVRowEncoder {
                 if index == idIndex, let fill {
                     row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
                 } else if index == timestampIndex, let fill {
-                    JSONWriter.appendInteger(fill.defaultTimestamp, to: &out)
+                    out.appendJSONInteger(fill.defaultTimestamp)
                 } else {
                     out.append(contentsOf: Self.null)
                 }
                 continue
             }
             guard let type = encodeValue(cell, kind: kinds[index], column: stats[index], into: &out) else {
-                out.removeSubrange(start...)
+                out.truncate(to: start)
                 return nil
             }
             types[index] = type
@@ -129,7 +129,7 @@ final class CSVRowEncoder {
             if timestampIndex == nil {
                 out.append(UInt8(ascii: ","))
                 out.append(contentsOf: timestampKey)
-                JSONWriter.appendInteger(fill.defaultTimestamp, to: &out)
+                out.appendJSONInteger(fill.defaultTimestamp)
             }
         }
         out.append(UInt8(ascii: "}"))
@@ -149,13 +149,11 @@ final class CSVRowEncoder {
 
     private static let null: [UInt8] = Array("null".utf8)
 
-    private func appendId(_ fill: Fill, ordinal: Int, to out: inout [UInt8]) -> Range<Int> {
+    private func appendId<Output: EncodedRowOutput>(_ fill: Fill, ordinal: Int, to out: inout Output) -> Range<Int> {
         out.append(UInt8(ascii: "\""))
-        let start = out.count
-        fill.ids.append(forRow: ordinal, to: &out)
-        let end = out.count
+        let id = out.appendInferenceId(fill.ids, ordinal: ordinal)
         out.append(UInt8(ascii: "\""))
-        return start..<end
+        return id
     }
 
     private static func range(of index: Int, in fields: CSVFields) -> Range<Int> {
@@ -163,7 +161,7 @@ final class CSVRowEncoder {
     }
 
     /// Writes one present cell; the type it was sent as, or nil to give up on the row.
-    private func encodeValue(_ cell: CSVCellBytes.Bytes, kind: ColumnKind, column: ColumnStats, into out: inout [UInt8]) -> ColumnStats.Seen? {
+    private func encodeValue<Output: EncodedRowOutput>(_ cell: CSVCellBytes.Bytes, kind: ColumnKind, column: ColumnStats, into out: inout Output) -> ColumnStats.Seen? {
         switch kind {
         case .string:
             return appendText(cell, to: &out)
@@ -200,13 +198,13 @@ final class CSVRowEncoder {
     private static let trueBytes: [UInt8] = Array("true".utf8)
     private static let falseBytes: [UInt8] = Array("false".utf8)
 
-    private func appendText(_ cell: CSVCellBytes.Bytes, to out: inout [UInt8]) -> ColumnStats.Seen? {
+    private func appendText<Output: EncodedRowOutput>(_ cell: CSVCellBytes.Bytes, to out: inout Output) -> ColumnStats.Seen? {
         guard cell.count <= ValueTyping.maximumTextLength, CSVCellBytes.isValidUTF8(cell) else { return nil }
-        JSONWriter.appendString(utf8: cell, to: &out)
+        out.appendJSONString(utf8: cell)
         return .string
     }
 
-    private func appendNumber(_ cell: CSVCellBytes.Bytes, integral: Bool, to out: inout [UInt8]) -> ColumnStats.Seen? {
+    private func appendNumber<Output: EncodedRowOutput>(_ cell: CSVCellBytes.Bytes, integral: Bool, to out: inout Output) -> ColumnStats.Seen? {
         switch CSVCellBytes.canonicalNumber(cell) {
         case .integer?:
             out.append(contentsOf: cell)
@@ -226,12 +224,12 @@ final class CSVRowEncoder {
     /// `"[0.9, 0.1]"`: a list of canonical numbers with blanks between, of the right length,
     /// summing to 1 (0.9 to 1.1) exactly as `ValueTyping` sums it; written without the blanks,
     /// each number as a double.
-    private func appendScores(_ cell: CSVCellBytes.Bytes, classCount: Int?, to out: inout [UInt8]) -> ColumnStats.Seen? {
+    private func appendScores<Output: EncodedRowOutput>(_ cell: CSVCellBytes.Bytes, classCount: Int?, to out: inout Output) -> ColumnStats.Seen? {
         let count = cell.count
         guard count >= 2, cell[0] == UInt8(ascii: "["), cell[count - 1] == UInt8(ascii: "]") else { return nil }
         let start = out.count
         func giveUp() -> ColumnStats.Seen? {
-            out.removeSubrange(start...)
+            out.truncate(to: start)
             return nil
         }
         out.append(UInt8(ascii: "["))

@@ -133,15 +133,14 @@ public struct FileSurvey: Sendable {
         if reader.header != nil, CSVRowEncoder.serves(plan) {
             // CSV: the publisher's fast path, so both reach the same verdict the same way.
             let encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: [:], timestamps: timestamps, fill: nil)
-            var scratch: [UInt8] = []
+            var verdicts = VerdictOnly()
             var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
             var lastGivenId: [UInt8] = []
             var lastIsGiven = false
             while survey.problems.isEmpty, let line = try survey.nextCSVLine(reader) {
                 survey.rowCount += 1
-                scratch.removeAll(keepingCapacity: true)
                 let fast = reader.withCSVFields { fields -> CSVRowEncoder.Row? in
-                    guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &scratch, types: &types) else { return nil }
+                    guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &verdicts, types: &types) else { return nil }
                     guard encoder.admitId(of: row, fields: fields, line: line, ids: &ids) != nil else { return nil }
                     if let given = row.givenId {
                         if survey.firstInferenceId == nil { survey.firstInferenceId = .given(String(decoding: fields.bytes[given], as: UTF8.self)) }
