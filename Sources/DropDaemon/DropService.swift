@@ -63,7 +63,11 @@ public struct DropService: Service, CustomStringConvertible {
 
         await withTaskGroup(of: Void.self) { group in
             for worker in workers {
-                group.addTask { await worker.run() }
+                group.addTask {
+                    let executor = BlockingWorkExecutor(name: "drop " + worker.queue.pipeline)
+                    defer { executor.shutdown() }
+                    await withTaskExecutorPreference(executor) { await worker.run() }
+                }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown { await forgetOldFiles(journal) }

@@ -179,11 +179,13 @@ public struct FileProcessor: Sendable {
             }
             file.state = .queued
         }
-        if file.state == .queued {
+        // A file settled now has no batch yet: batches are journaled only while publishing.
+        let settledNow = file.state == .queued
+        if settledNow {
             if let early = try settle(&file, survey: survey, logger: logger) { return .finished(early) }
         }
         if file.state == .publishing {
-            try await publish(&file, survey: survey, plan: plan, logger: logger)
+            try await publish(&file, survey: survey, plan: plan, prior: settledNow ? [] : nil, logger: logger)
         }
         return .readyToArchive(ReadyToArchive(file: file, survey: survey))
     }
@@ -222,9 +224,10 @@ public struct FileProcessor: Sendable {
     }
 
     /// Publishes the file the one way its kind and mode call for (`PublishingChoice`).
-    private func publish(_ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, logger: Logger) async throws {
+    /// - Parameter prior: the file's batches in the journal, when known without asking it.
+    private func publish(_ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, prior: [JournalBatch]?, logger: Logger) async throws {
         guard let id = file.id, let defaultTimestamp = file.defaultTimestamp else { return }
-        let prior = try journal.batches(fileId: id)
+        let prior = try prior ?? journal.batches(fileId: id)
         if !prior.isEmpty {
             logger.info("resuming", metadata: ["acknowledgedRows": "\(prior.filter { $0.outcome == .acknowledged }.reduce(0) { $0 + $1.rows })"])
         }
