@@ -42,6 +42,13 @@ struct PublishingTests {
         guard case .string(let pipelineId)? = csvReceipt["inferencePipelineId"] else { Issue.record("no pipeline id"); return }
         #expect(jsonlReceipt["inferencePipelineId"] == .string(pipelineId))
 
+        // The pipeline's blocking work ran on two threads of its own, named for it.
+        let pid = try #require(workspace.watcher?.process.processIdentifier)
+        let threadNames = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").compactMap {
+            try? String(contentsOfFile: "/proc/\(pid)/task/\($0)/comm", encoding: .utf8)
+        }
+        #expect(threadNames.filter { $0.hasPrefix("drop fraud") }.count == 2)
+
         // Every row arrived exactly once.
         let rows = try await sandbox.rows(pipelineId: pipelineId)
         #expect(rows.count == 8)
