@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "openlayer-drop", targets: ["OpenlayerDropCommand"]),
         .executable(name: "openlayer-sandbox", targets: ["OpenlayerSandboxServer"]),
+        .executable(name: "encode-throughput", targets: ["EncodeThroughput"]),
         .library(name: "OpenlayerSandbox", targets: ["OpenlayerSandbox"]),
     ],
     dependencies: [
@@ -115,6 +116,13 @@ let package = Package(
                 "OpenlayerSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        // Parse → type → JSON on one core, for scripts/bench.sh.
+        .executableTarget(
+            name: "EncodeThroughput",
+            dependencies: ["DropEngine"],
+            path: "Benchmarks/EncodeThroughput",
             swiftSettings: strict
         ),
         .testTarget(name: "DropFormatsTests", dependencies: ["DropFormats"], swiftSettings: strict),

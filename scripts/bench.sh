@@ -20,6 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 swift build -c release --product openlayer-drop
+swift build -c release --product encode-throughput
 .venv/bin/python3 scripts/bench/bench.py
 echo
 .venv/bin/python3 scripts/bench/latency.py

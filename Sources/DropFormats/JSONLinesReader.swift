@@ -30,6 +30,13 @@ public final class JSONLinesReader {
     /// Returns the next non-blank line, parsed or with the reason it could not be, or nil
     /// at the end of the file. Throws only `FileReadError`: the file's text never stops it.
     public func next() throws(FileReadError) -> JSONLinesRecord? {
+        guard try nextLine() != nil else { return nil }
+        return parsedLine()
+    }
+
+    /// Finds the next non-blank line without parsing it (see `withLine`, `parsedLine`).
+    /// Returns its line number, or nil at the end of the file.
+    public func nextLine() throws(FileReadError) -> Int? {
         if isFinished { return nil }
         if !hasStarted {
             hasStarted = true
@@ -67,12 +74,28 @@ public final class JSONLinesReader {
             guard let firstContent = text.firstIndex(where: { !ASCII.isJSONWhitespace($0) }) else {
                 continue  // blank or whitespace-only
             }
-            let object = Self.parseObject(text, line: lineNumber, firstContent: firstContent)
-            // A line that does not parse is kept as text, so it can be set aside unchanged.
-            let unparsed: String? = if case .failure = object { String(decoding: text, as: UTF8.self) } else { nil }
-            return JSONLinesRecord(line: lineNumber, object: object, unparsedText: unparsed)
+            current = (lineNumber, start, contentEnd - start, firstContent)
+            return lineNumber
         }
     }
+
+    /// The line `nextLine` found, its line ending left out; valid only inside `body`.
+    public func withLine<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: file.storage + current.start, count: current.count))
+    }
+
+    /// The line `nextLine` found, parsed.
+    public func parsedLine() -> JSONLinesRecord {
+        withLine { text in
+            let object = Self.parseObject(text, line: current.line, firstContent: current.firstContent)
+            // A line that does not parse is kept as text, so it can be set aside unchanged.
+            let unparsed: String? = if case .failure = object { String(decoding: text, as: UTF8.self) } else { nil }
+            return JSONLinesRecord(line: current.line, object: object, unparsedText: unparsed)
+        }
+    }
+
+    /// Where the line `nextLine` found is in the window.
+    private var current = (line: 0, start: 0, count: 0, firstContent: 0)
 
     private func findLineFeed(from offset: Int) -> Int? {
         let remaining = file.count - offset

@@ -89,6 +89,11 @@ public struct FilePublisher: Sendable {
                     ordinal += 1
                     if let full = try run.takeCSV(reader, line: line, ordinal: ordinal) { try await submit(full, &group) }
                 }
+            } else if survey.format == .jsonl, JSONLRowEncoder.serves(plan) {
+                while run.interruption == nil, let line = try reader.nextJSONLine() {
+                    ordinal += 1
+                    if let full = try run.takeJSONL(reader, line: line, ordinal: ordinal) { try await submit(full, &group) }
+                }
             } else {
                 while run.interruption == nil, let source = try reader.next() {
                     ordinal += 1
@@ -124,8 +129,10 @@ private struct PublishRun {
     let record: (JournalBatch, [UInt8]) throws -> Void
     var outcome = FilePublisher.Outcome()
     var interruption: FilePublisher.Interruption?
-    /// The fast path of CSV rows; `typer` takes the rows it gives up on.
+    /// The fast paths of CSV rows and JSONL lines; `typer` takes the rows they give up on.
     let encoder: CSVRowEncoder
+    let jsonlEncoder: JSONLRowEncoder
+    private var jsonlTypes: [(column: Int, seen: ColumnStats.Seen)] = []
     private var records = BatchRecords()
     private var fingerprints: [UInt8] = []
     private var firstOrdinal = 0
@@ -156,6 +163,7 @@ private struct PublishRun {
         let fill = plan.fillsDefaults
             ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
         encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
+        jsonlEncoder = JSONLRowEncoder(plan: plan, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
         types = Array(repeating: [], count: survey.columns.count)
     }
 
@@ -173,6 +181,24 @@ private struct PublishRun {
             if let settled = try settledEarlier(ordinal: ordinal, record: { SourceRecord(line: line, fields) }) { return settled }
             let full = add(ordinal: ordinal)
             records.append(fields, line: line)
+            if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
+            return full
+        }
+    }
+
+    /// Takes the JSONL line `reader` found last: through the fast path when it can, else as
+    /// `take` does. Returns a batch when one is full.
+    mutating func takeJSONL(_ reader: SourceReader, line: Int, ordinal: Int) throws -> FilePublisher.PendingBatch? {
+        try reader.withJSONLine { bytes in
+            encoded.removeAll(keepingCapacity: true)
+            guard let row = jsonlEncoder.encode(bytes, ordinal: ordinal, into: &encoded, types: &jsonlTypes),
+                let fingerprint = jsonlEncoder.admitId(of: row, line: bytes, lineNumber: line, ids: &idTracker)
+            else {
+                return try take(reader.jsonlRecord(), ordinal: ordinal)
+            }
+            if let settled = try settledEarlier(ordinal: ordinal, record: { reader.jsonlRecord() }) { return settled }
+            let full = add(ordinal: ordinal)
+            records.append(jsonLine: bytes, line: line)
             if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
             return full
         }

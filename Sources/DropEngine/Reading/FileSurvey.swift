@@ -172,6 +172,68 @@ public struct FileSurvey: Sendable {
                 }
             }
             if lastIsGiven { survey.lastInferenceId = .given(String(decoding: lastGivenId, as: UTF8.self)) }
+        } else if reader.header == nil, JSONLRowEncoder.serves(plan) {
+            // JSONL: the publisher's fast path too, with the general path for the lines it leaves.
+            let encoder = JSONLRowEncoder(plan: plan, stats: [:], timestamps: timestamps, fill: nil)
+            var verdicts = VerdictOnly()
+            var types: [(column: Int, seen: ColumnStats.Seen)] = []
+            var seenByColumn: [ColumnStats.Seen] = []
+            var noted: [Bool] = []
+            var lastGivenId: [UInt8] = []
+            var lastIsGiven = false
+            while let line = try reader.nextJSONLine() {
+                survey.rowCount += 1
+                let fast = reader.withJSONLine { bytes -> JSONLRowEncoder.Row? in
+                    guard let row = encoder.encode(bytes, ordinal: survey.rowCount, into: &verdicts, types: &types),
+                        encoder.admitId(of: row, line: bytes, lineNumber: line, ids: &ids) != nil
+                    else { return nil }
+                    if let given = row.givenId {
+                        let id = UnsafeRawBufferPointer(rebasing: bytes[given])
+                        if survey.firstInferenceId == nil { survey.firstInferenceId = .given(String(decoding: id, as: UTF8.self)) }
+                        lastGivenId.removeAll(keepingCapacity: true)
+                        lastGivenId.append(contentsOf: id)
+                    }
+                    return row
+                }
+                guard let fast else {
+                    let record = reader.jsonlRecord()
+                    if case .jsonl(_, let object) = record {
+                        for field in object.fields where seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
+                    }
+                    issues.removeAll(keepingCapacity: true)
+                    if let row = typer.type(record, ids: &ids, issues: &issues) {
+                        accept(row)
+                        lastIsGiven = false
+                    } else {
+                        reject()
+                    }
+                    continue
+                }
+                if noted.count < encoder.columns.count {
+                    noted += repeatElement(false, count: encoder.columns.count - noted.count)
+                    seenByColumn += repeatElement([], count: encoder.columns.count - seenByColumn.count)
+                }
+                for column in encoder.rowColumns where !noted[column] {
+                    noted[column] = true
+                    let name = encoder.columns[column]
+                    if seenJSONColumns.insert(name).inserted { jsonColumns.append(name) }
+                }
+                for (column, seen) in types { seenByColumn[column].insert(seen) }
+                if fast.givenId != nil {
+                    lastIsGiven = true
+                } else {
+                    survey.rowsWithoutInferenceId += 1
+                    let slot = InferenceIdSlot.generated(ordinal: survey.rowCount)
+                    if survey.firstInferenceId == nil { survey.firstInferenceId = slot }
+                    survey.lastInferenceId = slot
+                    lastIsGiven = false
+                }
+                if !fast.hasTimestamp { survey.rowsWithoutTimestamp += 1 }
+            }
+            if lastIsGiven { survey.lastInferenceId = .given(String(decoding: lastGivenId, as: UTF8.self)) }
+            for (column, seen) in seenByColumn.enumerated() where !seen.isEmpty {
+                survey.stats[encoder.columns[column], default: ColumnStats()].seen.formUnion(seen)
+            }
         } else {
             while survey.problems.isEmpty, let record = try survey.nextRecord(reader) {
                 survey.rowCount += 1

@@ -67,12 +67,9 @@ final class SourceReader {
         case .csv:
             guard let line = try nextCSVFields() else { return nil }
             return csvRecord(line: line)
-        case .jsonl(let jsonl):
-            guard let record = try jsonl.next() else { return nil }
-            switch record.object {
-            case .success(let object): return .jsonl(line: record.line, object: object)
-            case .failure(let error): return .malformed(error, text: record.unparsedText ?? "")
-            }
+        case .jsonl:
+            guard try nextJSONLine() != nil else { return nil }
+            return jsonlRecord()
         }
     }
 
@@ -99,6 +96,29 @@ final class SourceReader {
     /// The record `nextCSVFields` read last, as text.
     func csvRecord(line: Int) -> SourceRecord {
         withCSVFields { SourceRecord(line: line, $0) }
+    }
+
+    /// JSONL only: finds the next line without parsing it (see `withJSONLine`). Returns its
+    /// line number, or nil at the end.
+    func nextJSONLine() throws -> Int? {
+        guard case .jsonl(let jsonl) = reader else { return nil }
+        return try jsonl.nextLine()
+    }
+
+    /// The bytes of the line `nextJSONLine` found.
+    func withJSONLine<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        guard case .jsonl(let jsonl) = reader else { preconditionFailure("withJSONLine on a CSV file") }
+        return try jsonl.withLine(body)
+    }
+
+    /// The line `nextJSONLine` found, parsed.
+    func jsonlRecord() -> SourceRecord {
+        guard case .jsonl(let jsonl) = reader else { preconditionFailure("jsonlRecord on a CSV file") }
+        let record = jsonl.parsedLine()
+        switch record.object {
+        case .success(let object): return .jsonl(line: record.line, object: object)
+        case .failure(let error): return .malformed(error, text: record.unparsedText ?? "")
+        }
     }
 }
 
