@@ -19,21 +19,25 @@ public struct DataStreamBatch: Sendable {
         body.append(contentsOf: Array(#","rows":[]}"#.utf8))
     }
 
-    /// Bytes of the finished body if `encodedRow` were added now.
-    public func byteCount(adding encodedRow: [UInt8]) -> Int {
-        body.count + encodedRow.count + (rowCount > 0 ? 1 : 0)
+    /// Bytes of the finished body if a row of `rowBytes` bytes were added now.
+    public func byteCount(addingRowOf rowBytes: Int) -> Int {
+        body.count + rowBytes + (rowCount > 0 ? 1 : 0)
     }
 
     /// Bytes of the finished body as it stands.
     public var byteCount: Int { body.count }
 
-    public mutating func append(encodedRow: [UInt8]) {
+    public mutating func append(encodedRow: UnsafeBufferPointer<UInt8>) {
         body.removeLast(2)
         if rowCount > 0 { body.append(UInt8(ascii: ",")) }
         body.append(contentsOf: encodedRow)
         body.append(UInt8(ascii: "]"))
         body.append(UInt8(ascii: "}"))
         rowCount += 1
+    }
+
+    public mutating func append(encodedRow: [UInt8]) {
+        encodedRow.withUnsafeBufferPointer { append(encodedRow: $0) }
     }
 
     /// The complete JSON body.

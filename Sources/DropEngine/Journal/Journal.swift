@@ -187,7 +187,7 @@ public final class Journal: Sendable {
         }
         var regenerated: Set<InferenceIdGenerator.UUIDBytes> = []
         for file in generated where !candidates.isEmpty {
-            guard let digest = FileDigest.bytes(hex: file["sha256"]), let rows: Int = file["rowCount"] else { continue }
+            guard let digest = FileDigest.bytes(hex: file["sha256"]), digest.count == 32, let rows: Int = file["rowCount"] else { continue }
             let generator = InferenceIdGenerator(fileDigest: digest)
             for ordinal in stride(from: 1, through: rows, by: 1) where !candidates.isEmpty {
                 let uuid = generator.uuid(forRow: ordinal)

@@ -138,7 +138,10 @@ private struct PublishRun {
     private var firstOrdinal = 0
     private var lastOrdinal = 0
     private var issues: [RowIssue] = []
-    private var encoded: [UInt8] = []
+    /// The row being added, as it goes into the request body.
+    private let encoded = JSONRowBytes()
+    /// The general path's JSON of a row, before it goes into `encoded`.
+    private var typedJSON: [UInt8] = []
     private var types: [ColumnStats.Seen]
 
     init(
@@ -171,8 +174,9 @@ private struct PublishRun {
     /// `take` does. Returns a batch when one is full.
     mutating func takeCSV(_ reader: SourceReader, line: Int, ordinal: Int) throws -> FilePublisher.PendingBatch? {
         try reader.withCSVFields { fields in
-            encoded.removeAll(keepingCapacity: true)
-            guard let row = encoder.encode(fields, ordinal: ordinal, into: &encoded, types: &types) else {
+            var output = encoded
+            output.removeAll()
+            guard let row = encoder.encode(fields, ordinal: ordinal, into: &output, types: &types) else {
                 return try take(SourceRecord(line: line, fields), ordinal: ordinal)
             }
             guard let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker) else {
@@ -190,8 +194,9 @@ private struct PublishRun {
     /// `take` does. Returns a batch when one is full.
     mutating func takeJSONL(_ reader: SourceReader, line: Int, ordinal: Int) throws -> FilePublisher.PendingBatch? {
         try reader.withJSONLine { bytes in
-            encoded.removeAll(keepingCapacity: true)
-            guard let row = jsonlEncoder.encode(bytes, ordinal: ordinal, into: &encoded, types: &jsonlTypes),
+            var output = encoded
+            output.removeAll()
+            guard let row = jsonlEncoder.encode(bytes, ordinal: ordinal, into: &output, types: &jsonlTypes),
                 let fingerprint = jsonlEncoder.admitId(of: row, line: bytes, lineNumber: line, ids: &idTracker)
             else {
                 return try take(reader.jsonlRecord(), ordinal: ordinal)
@@ -216,8 +221,10 @@ private struct PublishRun {
         let givenId = row[plan.inferenceIdColumn]
         if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
         if let sent = plan.sentColumns { row = row.projected(on: sent) }
-        encoded.removeAll(keepingCapacity: true)
-        JSONWriter.append(.object(row), to: &encoded)
+        typedJSON.removeAll(keepingCapacity: true)
+        JSONWriter.append(.object(row), to: &typedJSON)
+        encoded.removeAll()
+        encoded.append(contentsOf: typedJSON)
         let full = add(ordinal: ordinal)
         records.append(source)
         if case .string(let id)? = givenId {
@@ -244,7 +251,8 @@ private struct PublishRun {
     /// Adds the row in `encoded` to the batch; returns the batch that had to close for it.
     private mutating func add(ordinal: Int) -> FilePublisher.PendingBatch? {
         var full: FilePublisher.PendingBatch?
-        if let closed = batcher.add(encodedRow: encoded) {
+        let row = encoded
+        if let closed = row.withBytes({ batcher.add(encodedRow: $0) }) {
             full = FilePublisher.PendingBatch(
                 batch: closed, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, fingerprints: fingerprints)
             records.removeAll()

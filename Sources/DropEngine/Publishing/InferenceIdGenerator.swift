@@ -6,10 +6,17 @@ import Crypto
 /// yields the same ids: a file published again after a crash carries the ids it carried the
 /// first time, and a ground truth written later can be matched to its prediction.
 public struct InferenceIdGenerator: Sendable {
-    private let fileDigest: [UInt8]
+    /// The file's SHA-256 as four words in memory order, so that making an id touches no array
+    /// (an array here is retained and released at every row).
+    private let digest: (UInt64, UInt64, UInt64, UInt64)
 
+    /// - Parameter fileDigest: the file's SHA-256, 32 bytes.
     public init(fileDigest: [UInt8]) {
-        self.fileDigest = fileDigest
+        precondition(fileDigest.count == 32, "a SHA-256 digest is 32 bytes")
+        digest = fileDigest.withUnsafeBytes { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        }
     }
 
     /// A version-8 (RFC 9562, "custom") UUID from SHA-256(file digest ‖ ordinal as 8 bytes
@@ -35,9 +42,12 @@ public struct InferenceIdGenerator: Sendable {
     /// The 16 bytes of the UUID given to row `ordinal`, version and variant set.
     public func uuid(forRow ordinal: Int) -> UUIDBytes {
         // The digest and the ordinal hashed as one message: a hasher fed twice costs a third more.
-        let digest = withUnsafeTemporaryAllocation(byteCount: fileDigest.count + 8, alignment: 8) { message in
-            message.copyBytes(from: fileDigest)
-            message.storeBytes(of: UInt64(ordinal).bigEndian, toByteOffset: fileDigest.count, as: UInt64.self)
+        let digest = withUnsafeTemporaryAllocation(byteCount: 40, alignment: 8) { message in
+            message.storeBytes(of: self.digest.0, toByteOffset: 0, as: UInt64.self)
+            message.storeBytes(of: self.digest.1, toByteOffset: 8, as: UInt64.self)
+            message.storeBytes(of: self.digest.2, toByteOffset: 16, as: UInt64.self)
+            message.storeBytes(of: self.digest.3, toByteOffset: 24, as: UInt64.self)
+            message.storeBytes(of: UInt64(ordinal).bigEndian, toByteOffset: 32, as: UInt64.self)
             return SHA256.hash(data: UnsafeRawBufferPointer(message))
         }
         return digest.withUnsafeBytes { raw in
@@ -84,7 +94,8 @@ public struct InferenceIdGenerator: Sendable {
         }
     }
 
-    private func write(forRow ordinal: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
+    /// Writes the id's 36 bytes into `output`.
+    func write(forRow ordinal: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
         let uuid = uuid(forRow: ordinal)
         var position = 0
         for index in 0..<16 {

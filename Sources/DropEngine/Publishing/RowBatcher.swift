@@ -21,9 +21,14 @@ public struct RowBatcher: Sendable {
 
     /// Adds a row. Returns the batch that had to be closed to make room for it, if any.
     public mutating func add(encodedRow: [UInt8]) -> DataStreamBatch? {
+        encodedRow.withUnsafeBufferPointer { add(encodedRow: $0) }
+    }
+
+    /// Adds a row. Returns the batch that had to be closed to make room for it, if any.
+    public mutating func add(encodedRow: UnsafeBufferPointer<UInt8>) -> DataStreamBatch? {
         var closed: DataStreamBatch?
         if current.rowCount > 0,
-            current.rowCount >= maxRows || current.byteCount(adding: encodedRow) > maxBytes
+            current.rowCount >= maxRows || current.byteCount(addingRowOf: encodedRow.count) > maxBytes
         {
             closed = current
             // The next body is likely the size of this one: reserved at once, it never grows by copies.
