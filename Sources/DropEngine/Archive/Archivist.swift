@@ -13,10 +13,14 @@ public struct Archivist: Sendable {
     /// `<name>.receipt.json` beside it. `folder` is the pipeline, or `<pipeline>/<kind folder>`.
     /// Returns the archived path.
     public func archive(_ path: String, pipeline folderName: String, at date: Date, receipt: (String) -> Receipt) throws -> (String, Receipt) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        let folder = String(format: "%@/%@/%04d/%02d/%02d", directories.archive, folderName, parts.year!, parts.month!, parts.day!)
+        let day = UTCTime.parts(date)
+        var dated: [UInt8] = []
+        UTCTime.append(day.year, digits: 4, to: &dated)
+        dated.append(UInt8(ascii: "/"))
+        UTCTime.append(day.month, digits: 2, to: &dated)
+        dated.append(UInt8(ascii: "/"))
+        UTCTime.append(day.day, digits: 2, to: &dated)
+        let folder = directories.archive + "/" + folderName + "/" + String(decoding: dated, as: UTF8.self)
         let name = URL(fileURLWithPath: path).lastPathComponent
         let archived = try NoOverwriteMove.move(path, into: folder, name: name)
         let finalReceipt = receipt(archived)

@@ -243,7 +243,7 @@ public final class Journal: Sendable {
     }
 
     static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        UTCTime.iso8601(date)
     }
 
     /// The ids of the v2 journal, one row each, become one fingerprint blob per file.
