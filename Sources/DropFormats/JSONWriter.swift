@@ -98,17 +98,25 @@ public enum JSONWriter {
 
     /// Digits by hand: `String(describing:)` would allocate for every integer of every row.
     public static func appendInteger(_ number: Int64, to buffer: inout [UInt8]) {
-        if number < 0 { buffer.append(ASCII.minus) }
+        withDecimalText(of: number) { buffer.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with `number` in decimal, its sign included, written on the stack.
+    public static func withDecimalText<Result>(of number: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         var magnitude = number.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits
-        withUnsafeMutableBytes(of: &digits) { storage in
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ a sign and 19 digits
+        return withUnsafeMutableBytes(of: &digits) { storage in
             var position = storage.count
             repeat {
                 position -= 1
                 storage[position] = ASCII.zero + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: storage[position...]))
+            if number < 0 {
+                position -= 1
+                storage[position] = ASCII.minus
+            }
+            return body(UnsafeBufferPointer(rebasing: storage.bindMemory(to: UInt8.self)[position...]))
         }
     }
 

@@ -145,19 +145,7 @@ final class JSONRowBytes: EncodedRowOutput {
     }
 
     func appendJSONInteger(_ value: Int64) {
-        reserve(20)
-        if value < 0 { append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits
-        withUnsafeMutableBytes(of: &digits) { storage in
-            var position = storage.count
-            repeat {
-                position -= 1
-                storage[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            append(contentsOf: UnsafeBufferPointer(rebasing: storage.bindMemory(to: UInt8.self)[position...]))
-        }
+        JSONWriter.withDecimalText(of: value) { append(contentsOf: $0) }
     }
 
     func appendInferenceId(_ ids: InferenceIdGenerator, ordinal: Int) -> Range<Int> {

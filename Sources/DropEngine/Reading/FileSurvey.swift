@@ -150,16 +150,7 @@ public struct FileSurvey: Sendable {
                     return row
                 }
                 if let fast {
-                    if fast.givenId != nil {
-                        lastIsGiven = true
-                    } else {
-                        survey.rowsWithoutInferenceId += 1
-                        let slot = InferenceIdSlot.generated(ordinal: survey.rowCount)
-                        if survey.firstInferenceId == nil { survey.firstInferenceId = slot }
-                        survey.lastInferenceId = slot
-                        lastIsGiven = false
-                    }
-                    if !fast.hasTimestamp { survey.rowsWithoutTimestamp += 1 }
+                    lastIsGiven = survey.noteDefaults(ofFastRow: fast)
                     for index in types.indices where !types[index].isEmpty { csvStats[index].seen.insert(types[index]) }
                     continue
                 }
@@ -219,16 +210,7 @@ public struct FileSurvey: Sendable {
                     if seenJSONColumns.insert(name).inserted { jsonColumns.append(name) }
                 }
                 for (column, seen) in types { seenByColumn[column].insert(seen) }
-                if fast.givenId != nil {
-                    lastIsGiven = true
-                } else {
-                    survey.rowsWithoutInferenceId += 1
-                    let slot = InferenceIdSlot.generated(ordinal: survey.rowCount)
-                    if survey.firstInferenceId == nil { survey.firstInferenceId = slot }
-                    survey.lastInferenceId = slot
-                    lastIsGiven = false
-                }
-                if !fast.hasTimestamp { survey.rowsWithoutTimestamp += 1 }
+                lastIsGiven = survey.noteDefaults(ofFastRow: fast)
             }
             if lastIsGiven { survey.lastInferenceId = .given(String(decoding: lastGivenId, as: UTF8.self)) }
             for (column, seen) in seenByColumn.enumerated() where !seen.isEmpty {
@@ -271,6 +253,19 @@ public struct FileSurvey: Sendable {
         if firstInferenceId == nil { firstInferenceId = slot }
         lastInferenceId = slot
         if case .integer? = row[timestampColumn] {} else { rowsWithoutTimestamp += 1 }
+    }
+
+    /// `noteDefaults` for a row a fast path took (its given id, if any, is noted by the caller,
+    /// which holds its bytes). Returns whether the row gives its id.
+    private mutating func noteDefaults(ofFastRow row: CSVRowEncoder.Row) -> Bool {
+        if row.givenId == nil {
+            rowsWithoutInferenceId += 1
+            let slot = InferenceIdSlot.generated(ordinal: rowCount)
+            if firstInferenceId == nil { firstInferenceId = slot }
+            lastInferenceId = slot
+        }
+        if !row.hasTimestamp { rowsWithoutTimestamp += 1 }
+        return row.givenId != nil
     }
 
     /// `nextRecord` for the fast path: the next CSV record's line, its fields left in `reader`.

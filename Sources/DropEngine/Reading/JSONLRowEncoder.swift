@@ -112,7 +112,7 @@ final class JSONLRowEncoder {
                 switch value {
                 case .null:
                     if isIdColumn[column], let fill {
-                        row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
+                        row.generatedId = fill.appendId(ordinal: ordinal, to: &out)
                     } else if isTimestampColumn[column], let fill {
                         out.appendJSONInteger(fill.defaultTimestamp)
                     } else {
@@ -125,7 +125,7 @@ final class JSONLRowEncoder {
                             // An empty id is no id: one is generated in its place.
                             guard let fill else { return giveUp() }
                             out.truncate(to: out.count - 2)
-                            row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
+                            row.generatedId = fill.appendId(ordinal: ordinal, to: &out)
                         } else {
                             guard case .string(let range) = value else { return giveUp() }
                             row.givenId = range
@@ -148,17 +148,11 @@ final class JSONLRowEncoder {
             if requiredColumns[position] == nil { requiredColumns[position] = columnIndex[Array(name.utf8)] }
             guard let required = requiredColumns[position], lastSeenIn[required] == lineCount else { return giveUp() }
         }
-        if let fill {
-            if !sawId {
-                if !rowColumns.isEmpty { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: idKey)
-                row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
-            }
-            if !sawTimestamp {
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: timestampKey)
-                out.appendJSONInteger(fill.defaultTimestamp)
-            }
+        if let fill, let generated = fill.appendMissing(
+            id: !sawId, timestamp: !sawTimestamp, idKey: idKey, timestampKey: timestampKey,
+            afterFields: !rowColumns.isEmpty, ordinal: ordinal, to: &out)
+        {
+            row.generatedId = generated
         }
         out.append(UInt8(ascii: "}"))
         return row
@@ -275,13 +269,6 @@ final class JSONLRowEncoder {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
         out.append(UInt8(ascii: "\""))
-    }
-
-    private func appendId<Output: EncodedRowOutput>(_ fill: Fill, ordinal: Int, to out: inout Output) -> Range<Int> {
-        out.append(UInt8(ascii: "\""))
-        let id = out.appendInferenceId(fill.ids, ordinal: ordinal)
-        out.append(UInt8(ascii: "\""))
-        return id
     }
 }
 
