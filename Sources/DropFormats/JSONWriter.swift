@@ -102,10 +102,10 @@ public enum JSONWriter {
     }
 
     /// Calls `body` with `number` in decimal, its sign included, written on the stack.
-    public static func withDecimalText<Result>(of number: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    public static func withDecimalText(of number: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var magnitude = number.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ a sign and 19 digits
-        return withUnsafeMutableBytes(of: &digits) { storage in
+        withUnsafeMutableBytes(of: &digits) { storage in
             var position = storage.count
             repeat {
                 position -= 1
@@ -116,7 +116,7 @@ public enum JSONWriter {
                 position -= 1
                 storage[position] = ASCII.minus
             }
-            return body(UnsafeBufferPointer(rebasing: storage.bindMemory(to: UInt8.self)[position...]))
+            body(UnsafeBufferPointer(rebasing: storage.bindMemory(to: UInt8.self)[position...]))
         }
     }
 

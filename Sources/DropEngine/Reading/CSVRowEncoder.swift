@@ -32,38 +32,6 @@ final class CSVRowEncoder {
     struct Fill {
         let ids: InferenceIdGenerator
         let defaultTimestamp: Int64
-
-        /// Writes the id generated for row `ordinal`, quoted; returns where its bytes are.
-        func appendId<Output: EncodedRowOutput>(ordinal: Int, to out: inout Output) -> Range<Int> {
-            out.append(UInt8(ascii: "\""))
-            let id = out.appendInferenceId(ids, ordinal: ordinal)
-            out.append(UInt8(ascii: "\""))
-            return id
-        }
-
-        /// Writes the id and the timestamp a row lacks as its last fields, as `DefaultFiller`
-        /// adds them; returns where a generated id is.
-        /// - Parameters:
-        ///   - idKey, timestampKey: `"name":` of the two columns.
-        ///   - afterFields: whether the object already holds a field (then a comma comes first).
-        func appendMissing<Output: EncodedRowOutput>(
-            id: Bool, timestamp: Bool, idKey: [UInt8], timestampKey: [UInt8], afterFields: Bool, ordinal: Int, to out: inout Output
-        ) -> Range<Int>? {
-            var generated: Range<Int>?
-            var needsComma = afterFields
-            if id {
-                if needsComma { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: idKey)
-                generated = appendId(ordinal: ordinal, to: &out)
-                needsComma = true
-            }
-            if timestamp {
-                if needsComma { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: timestampKey)
-                out.appendJSONInteger(defaultTimestamp)
-            }
-            return generated
-        }
     }
 
     let kinds: [ColumnKind]
@@ -136,7 +104,7 @@ final class CSVRowEncoder {
             let cell = index < fields.count ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
             if CSVCellBytes.isMissing(cell) {
                 if index == idIndex, let fill {
-                    row.generatedId = fill.appendId(ordinal: ordinal, to: &out)
+                    row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
                 } else if index == timestampIndex, let fill {
                     out.appendJSONInteger(fill.defaultTimestamp)
                 } else {
@@ -152,11 +120,17 @@ final class CSVRowEncoder {
             if index == idIndex { row.givenId = Self.range(of: index, in: fields) }
             if index == timestampIndex { row.hasTimestamp = true }
         }
-        if let fill, let generated = fill.appendMissing(
-            id: idIndex == nil, timestamp: timestampIndex == nil, idKey: idKey, timestampKey: timestampKey,
-            afterFields: columnCount > 0, ordinal: ordinal, to: &out)
-        {
-            row.generatedId = generated
+        if let fill {
+            if idIndex == nil {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: idKey)
+                row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
+            }
+            if timestampIndex == nil {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: timestampKey)
+                out.appendJSONInteger(fill.defaultTimestamp)
+            }
         }
         out.append(UInt8(ascii: "}"))
         return row
@@ -174,6 +148,13 @@ final class CSVRowEncoder {
     }
 
     private static let null: [UInt8] = Array("null".utf8)
+
+    private func appendId<Output: EncodedRowOutput>(_ fill: Fill, ordinal: Int, to out: inout Output) -> Range<Int> {
+        out.append(UInt8(ascii: "\""))
+        let id = out.appendInferenceId(fill.ids, ordinal: ordinal)
+        out.append(UInt8(ascii: "\""))
+        return id
+    }
 
     private static func range(of index: Int, in fields: CSVFields) -> Range<Int> {
         (index == 0 ? 0 : fields.ends[index - 1])..<fields.ends[index]

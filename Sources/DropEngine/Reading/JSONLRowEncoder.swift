@@ -112,7 +112,7 @@ final class JSONLRowEncoder {
                 switch value {
                 case .null:
                     if isIdColumn[column], let fill {
-                        row.generatedId = fill.appendId(ordinal: ordinal, to: &out)
+                        row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
                     } else if isTimestampColumn[column], let fill {
                         out.appendJSONInteger(fill.defaultTimestamp)
                     } else {
@@ -125,7 +125,7 @@ final class JSONLRowEncoder {
                             // An empty id is no id: one is generated in its place.
                             guard let fill else { return giveUp() }
                             out.truncate(to: out.count - 2)
-                            row.generatedId = fill.appendId(ordinal: ordinal, to: &out)
+                            row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
                         } else {
                             guard case .string(let range) = value else { return giveUp() }
                             row.givenId = range
@@ -148,11 +148,19 @@ final class JSONLRowEncoder {
             if requiredColumns[position] == nil { requiredColumns[position] = columnIndex[Array(name.utf8)] }
             guard let required = requiredColumns[position], lastSeenIn[required] == lineCount else { return giveUp() }
         }
-        if let fill, let generated = fill.appendMissing(
-            id: !sawId, timestamp: !sawTimestamp, idKey: idKey, timestampKey: timestampKey,
-            afterFields: !rowColumns.isEmpty, ordinal: ordinal, to: &out)
-        {
-            row.generatedId = generated
+        // As in `CSVRowEncoder.encode`, written out: a helper shared by the two, taking the
+        // keys, measured 2-3% slower (two arrays retained and released a row).
+        if let fill {
+            if !sawId {
+                if !rowColumns.isEmpty { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: idKey)
+                row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
+            }
+            if !sawTimestamp {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: timestampKey)
+                out.appendJSONInteger(fill.defaultTimestamp)
+            }
         }
         out.append(UInt8(ascii: "}"))
         return row
@@ -269,6 +277,13 @@ final class JSONLRowEncoder {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
         out.append(UInt8(ascii: "\""))
+    }
+
+    private func appendId<Output: EncodedRowOutput>(_ fill: Fill, ordinal: Int, to out: inout Output) -> Range<Int> {
+        out.append(UInt8(ascii: "\""))
+        let id = out.appendInferenceId(fill.ids, ordinal: ordinal)
+        out.append(UInt8(ascii: "\""))
+        return id
     }
 }
 
