@@ -4,9 +4,10 @@ import DropFormats
 /// writes the row's JSON from those bytes, with no `JSONValue` or `String` per value.
 ///
 /// What `CSVRowEncoder` is to a CSV row. It takes the lines it can vouch for — an object of
-/// plain keys and values: strings without escapes, numbers in the form both readers agree on,
-/// booleans, nulls, score lists — and gives up on the others (`nil`): nested values, escapes,
-/// a repeated key, anything the data config would refuse. Those go through the JSON parser and
+/// plain keys and values: strings (escapes copied as written, being JSON already), numbers in
+/// the form both readers agree on, booleans, nulls, score lists — and gives up on the others
+/// (`nil`): nested values, escaped keys and ids, surrogate escapes, a repeated key, anything the
+/// data config would refuse. Those go through the JSON parser and
 /// `RowTyper`, which reaches the same value the general way or reports what is wrong.
 /// `JSONLRowEncoderTests` holds the two paths to the same rows, and `Tests/Golden` to what
 /// was sent before.
@@ -93,7 +94,7 @@ final class JSONLRowEncoder {
         scanner.skipBlanks()
         if !scanner.take(UInt8(ascii: "}")) {
             while true {
-                guard let key = scanner.plainString() else { return giveUp() }
+                guard let key = scanner.string(allowingEscapes: false)?.range else { return giveUp() }
                 let column = self.column(for: UnsafeBufferPointer(rebasing: bytes[key]))
                 guard lastSeenIn[column] != lineCount else { return giveUp() }
                 lastSeenIn[column] = lineCount
@@ -121,13 +122,14 @@ final class JSONLRowEncoder {
                 default:
                     guard let seen = encodeValue(value, bytes: bytes, column: column, into: &out) else { return giveUp() }
                     if isIdColumn[column] {
-                        if case .string(let range) = value, range.isEmpty {
+                        if case .string(let range, _) = value, range.isEmpty {
                             // An empty id is no id: one is generated in its place.
                             guard let fill else { return giveUp() }
                             out.truncate(to: out.count - 2)
                             row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
                         } else {
-                            guard case .string(let range) = value else { return giveUp() }
+                            // An id is hashed and fingerprinted as the parser decodes it: escapes go there.
+                            guard case .string(let range, escaped: false) = value else { return giveUp() }
                             row.givenId = range
                             types.append((column, seen))
                         }
@@ -219,11 +221,11 @@ final class JSONLRowEncoder {
     ) -> ColumnStats.Seen? {
         let stats = columnStats[column]
         switch (kinds[column], value) {
-        case (.string, .string(let range)):
+        case (.string, .string(let range, _)):
             guard range.count <= ValueTyping.maximumTextLength else { return nil }
             appendString(bytes, range, to: &out)
             return .string
-        case (.inferred, .string(let range)):
+        case (.inferred, .string(let range, _)):
             appendString(bytes, range, to: &out)
             return .string
         case (.string, .number(let range, .integer)):
@@ -273,7 +275,7 @@ final class JSONLRowEncoder {
     }
 
     private func appendString<Output: EncodedRowOutput>(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to out: inout Output) {
-        // No escape and valid UTF-8 (`Scanner.plainString`): the string is its own JSON.
+        // Valid UTF-8 and valid escapes (`Scanner.string`): the string as written is its own JSON.
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
         out.append(UInt8(ascii: "\""))
@@ -305,14 +307,15 @@ private struct Scanner {
     enum Value {
         case null
         case boolean(Bool, Range<Int>)
-        case string(Range<Int>)
+        /// A string's content as written; `escaped` when it holds escapes (valid ones).
+        case string(Range<Int>, escaped: Bool)
         case number(Range<Int>, NumberKind)
         /// A list of numbers: its items, their count, and their sum as `ValueTyping` sums it.
         case scores([ScoreItem], count: Int, sum: Double)
 
         var range: Range<Int> {
             switch self {
-            case .boolean(_, let range), .string(let range), .number(let range, _): range
+            case .boolean(_, let range), .string(let range, _), .number(let range, _): range
             case .null, .scores: 0..<0
             }
         }
@@ -335,25 +338,64 @@ private struct Scanner {
         return true
     }
 
-    /// A string without escapes or control characters, in valid UTF-8: the range of its
-    /// content. nil for any other string (left to the parser, which decodes escapes).
-    mutating func plainString() -> Range<Int>? {
+    /// A string in valid UTF-8, without control characters: the range of its content as
+    /// written, and whether it holds escapes. nil for a string with escapes when they are not
+    /// allowed, and for escapes the fast path does not vouch for: a `\u` of a surrogate is left to
+    /// the parser, which pairs them. pandas' `to_json` escapes every `/` and non-ASCII character,
+    /// so a file it wrote has escapes in most of its text.
+    mutating func string(allowingEscapes: Bool) -> (range: Range<Int>, escaped: Bool)? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
         var ascii = true
+        var escaped = false
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let range = start..<index
                 index += 1
                 if !ascii, !CSVCellBytes.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[range])) { return nil }
-                return range
+                return (range, escaped)
             }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            if byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\\") {
+                guard allowingEscapes, skipEscape() else { return nil }
+                escaped = true
+                continue
+            }
             if byte >= 0x80 { ascii = false }
             index += 1
         }
         return nil
+    }
+
+    /// Steps over one escape the JSON grammar allows, other than a surrogate's `\u`.
+    private mutating func skipEscape() -> Bool {
+        guard index + 1 < bytes.count else { return false }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+            UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+            return true
+        case UInt8(ascii: "u"):
+            guard index + 5 < bytes.count else { return false }
+            var code: UInt32 = 0
+            for offset in 2...5 {
+                let digit = bytes[index + offset]
+                let value: UInt8
+                switch digit {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = digit - UInt8(ascii: "A") + 10
+                default: return false
+                }
+                code = code << 4 | UInt32(value)
+            }
+            guard !(0xD800...0xDFFF).contains(code) else { return false }
+            index += 6
+            return true
+        default:
+            return false
+        }
     }
 
     mutating func value() -> Value? {
@@ -361,7 +403,7 @@ private struct Scanner {
         let start = index
         switch bytes[index] {
         case UInt8(ascii: "\""):
-            return plainString().map(Value.string)
+            return string(allowingEscapes: true).map { Value.string($0.range, escaped: $0.escaped) }
         case UInt8(ascii: "n"):
             return literal("null") ? .null : nil
         case UInt8(ascii: "t"):
