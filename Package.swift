@@ -127,7 +127,11 @@ let package = Package(
         ),
         .testTarget(name: "DropFormatsTests", dependencies: ["DropFormats"], swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
-        .testTarget(name: "OpenlayerAPITests", dependencies: ["OpenlayerAPI"], swiftSettings: strict),
+        .testTarget(
+            name: "OpenlayerAPITests",
+            dependencies: ["OpenlayerAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "DropEngineTests", dependencies: ["DropEngine"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerSandboxTests",

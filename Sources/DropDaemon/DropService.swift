@@ -30,7 +30,12 @@ public struct DropService: Service, CustomStringConvertible {
     public func run() async throws {
         try prepareDirectories()
         let journal = try Journal(path: config.directories.journal)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        // A refused connection is retried by AsyncHTTPClient until the connect timeout (10 s by
+        // default) before the request fails: 3 s lets the service say sooner that it cannot
+        // reach Openlayer, and the delivery retries with backoff anyway.
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.timeout.connect = .seconds(3)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         await serve(journal: journal, httpClient: httpClient)
         try await httpClient.shutdown()
     }

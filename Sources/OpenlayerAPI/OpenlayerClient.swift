@@ -256,6 +256,10 @@ public struct OpenlayerClient: Sendable {
 
     static func describe(_ error: any Error) -> String {
         if let clientError = error as? HTTPClientError { return "\(clientError)" }
+        // NIO says "connection reset (error set): Connection refused"; a person wants the cause.
+        if let io = error as? IOError {
+            return "cannot reach the server: " + String(cString: strerror(io.errnoCode)).lowercased()
+        }
         return String(describing: error)
     }
 
