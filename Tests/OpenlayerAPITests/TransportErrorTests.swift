@@ -7,7 +7,7 @@ import Testing
 /// What a person reads when Openlayer cannot be reached at all.
 @Suite("Transport errors")
 struct TransportErrorTests {
-    @Test("A refused connection says so in plain words, soon after the connect timeout")
+    @Test("A refused connection says so in plain words")
     func connectionRefused() async throws {
         // A port that was just free: nothing listens there.
         let port = try Self.freePort()
@@ -17,7 +17,6 @@ struct TransportErrorTests {
         let client = OpenlayerClient(
             baseURL: "http://127.0.0.1:\(port)/v1", apiKey: APIKey("sk-test"), httpClient: httpClient,
             logger: Logger(label: "test"))
-        let started = ContinuousClock.now
         do {
             _ = try await client.projects(named: "P")
             Issue.record("a request to a closed port succeeded")
@@ -25,7 +24,6 @@ struct TransportErrorTests {
             #expect(error.kind == .transport)
             #expect(error.description == "GET /projects failed: cannot reach the server: connection refused", "\(error)")
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
         try await httpClient.shutdown()
     }
 
