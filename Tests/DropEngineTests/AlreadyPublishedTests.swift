@@ -28,6 +28,38 @@ struct AlreadyPublishedTests {
         return (journal, secondId)
     }
 
+    @Test("The ids a file gives are those of its valid rows, first occurrences only, from CSV and JSONL alike")
+    func givenIds() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Ordinary rows (the fast path), an unusual spelling RowTyper takes (+3), an invalid row,
+        // a repeated id, a row without an id.
+        let csv = """
+            inference_id,amount,merchant,hour,prediction,scores
+            a1,1.5,fuel,1,0,"[0.5, 0.5]"
+            a2,+3,fuel,2,1,"[0.5, 0.5]"
+            a3,12 EUR,fuel,3,0,"[0.5, 0.5]"
+            a1,2.5,fuel,4,0,"[0.5, 0.5]"
+            ,3.5,fuel,5,1,"[0.5, 0.5]"
+            a4,4.5,fuel,6,1,"[0.5, 0.5]"
+            """
+        let jsonl = #"""
+            {"inference_id": "a1", "amount": 1.5, "merchant": "fuel", "hour": 1, "prediction": 0, "scores": [0.5, 0.5]}
+            {"inference_id": "a2", "amount": "3", "merchant": "fuel", "hour": 2, "prediction": 1, "scores": [0.5, 0.5]}
+            {"inference_id": "a3", "amount": "12 EUR", "merchant": "fuel", "hour": 3, "prediction": 0, "scores": [0.5, 0.5]}
+            {"inference_id": "a1", "amount": 2.5, "merchant": "fuel", "hour": 4, "prediction": 0, "scores": [0.5, 0.5]}
+            {"inference_id": "", "amount": 3.5, "merchant": "fuel", "hour": 5, "prediction": 1, "scores": [0.5, 0.5]}
+            {"inference_id": "a\/4", "amount": 4.5, "merchant": "fuel", "hour": 6, "prediction": 1, "scores": [0.5, 0.5]}
+            """#
+        for (name, text, last) in [("f.csv", csv, "a4"), ("f.jsonl", jsonl, "a/4")] {
+            let path = try directory.write(name, text)
+            let survey = try FileSurvey.survey(path: path, format: SourceFormat(fileName: name)!, plan: Fixtures.fraudPlan)
+            var given: [String] = []
+            try survey.givenInferenceIds(plan: Fixtures.fraudPlan, chunkSize: 2) { given += $0 }
+            #expect(given == ["a1", "a2", last], "\(name)")
+        }
+    }
+
     @Test("The journal names the ids another published file sent, in this pipeline only")
     func journalQuery() throws {
         let directory = try TemporaryDirectory()
