@@ -36,10 +36,6 @@ public struct DataStreamBatch: Sendable {
         rowCount += 1
     }
 
-    public mutating func append(encodedRow: [UInt8]) {
-        encodedRow.withUnsafeBufferPointer { append(encodedRow: $0) }
-    }
-
     /// The complete JSON body.
     public func finished() -> [UInt8] {
         body

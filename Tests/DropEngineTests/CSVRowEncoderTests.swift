@@ -26,20 +26,9 @@ struct CSVRowEncoderTests {
             ordinal += 1
             var fast: [UInt8] = []
             let accepted = reader.withCSVFields { encoder.encode($0, ordinal: ordinal, into: &fast, types: &types) } != nil
-            var issues: [RowIssue] = []
-            let slowRow = typer.type(reader.csvRecord(line: line), issues: &issues)
             guard accepted else { continue }
             taken += 1
-            guard var row = slowRow else {
-                Issue.record("line \(line): the fast path took a row RowTyper refuses: \(issues)")
-                continue
-            }
-            filler.fill(&row, ordinal: ordinal)
-            let expected = JSONWriter.encode(.object(row))
-            let received = JSONWriter.encode(try JSONParser.parse(fast))
-            if expected != received {
-                Issue.record("line \(line):\n  RowTyper  \(String(decoding: expected, as: UTF8.self))\n  fast path \(String(decoding: received, as: UTF8.self))")
-            }
+            try FastPathAgreement.expect(fast, line: line, ordinal: ordinal, as: reader.csvRecord(line: line), typer: typer, filler: filler)
         }
         return (taken, ordinal)
     }

@@ -74,12 +74,7 @@ public struct InferenceIdGenerator: Sendable {
                     guard byte == UInt8(ascii: "-") else { return nil }
                     continue
                 }
-                let value: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte &- UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte &- UInt8(ascii: "a") &+ 10
-                default: return nil
-                }
+                guard let value = Hex.value(of: byte) else { return nil }
                 if nibbles < 16 { halves.0 = halves.0 << 4 | UInt64(value) } else { halves.1 = halves.1 << 4 | UInt64(value) }
                 nibbles += 1
                 guard nibbles <= 32 else { return nil }
@@ -105,11 +100,9 @@ public struct InferenceIdGenerator: Sendable {
                 output[position] = UInt8(ascii: "-")
                 position += 1
             }
-            output[position] = Self.hexDigits[Int(byte >> 4)]
-            output[position + 1] = Self.hexDigits[Int(byte & 0x0f)]
+            output[position] = Hex.digits[Int(byte >> 4)]
+            output[position + 1] = Hex.digits[Int(byte & 0x0f)]
             position += 2
         }
     }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

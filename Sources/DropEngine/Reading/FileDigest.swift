@@ -16,7 +16,7 @@ enum FileDigest {
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = Hex.digits
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 2)
         for byte in bytes {
@@ -31,12 +31,7 @@ enum FileDigest {
         var bytes: [UInt8] = []
         var high: UInt8?
         for byte in hex.utf8 {
-            let value: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
-            default: return nil
-            }
+            guard let value = Hex.value(of: byte) else { return nil }
             if let first = high {
                 bytes.append(first << 4 | value)
                 high = nil

@@ -89,14 +89,7 @@ struct JSONLineScanner {
             guard index + 5 < bytes.count else { return false }
             var code: UInt32 = 0
             for offset in 2...5 {
-                let digit = bytes[index + offset]
-                let value: UInt8
-                switch digit {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = digit - UInt8(ascii: "A") + 10
-                default: return false
-                }
+                guard let value = Hex.value(of: bytes[index + offset], uppercase: true) else { return false }
                 code = code << 4 | UInt32(value)
             }
             guard !(0xD800...0xDFFF).contains(code) else { return false }

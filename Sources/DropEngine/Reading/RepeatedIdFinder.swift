@@ -106,7 +106,7 @@ final class RepeatedIdFinder {
 
     /// Merges the sorted runs; equal hashes come out together, the earliest line first.
     private func mergeRuns() throws -> [Int: Int] {
-        var readers = try runs.map { try RunReader(descriptor: scratch, offset: $0.offset, count: $0.count) }
+        var readers = runs.map { RunReader(descriptor: scratch, offset: $0.offset, count: $0.count) }
         buffer = []  // the budget goes back; only the windows are held from here
         var heap = MinHeap()
         for index in readers.indices {
@@ -148,7 +148,7 @@ final class RepeatedIdFinder {
         var window: [Entry] = []
         var position = 0
 
-        init(descriptor: Int32, offset: Int, count: Int) throws {
+        init(descriptor: Int32, offset: Int, count: Int) {
             self.descriptor = descriptor
             self.offset = offset
             remaining = count
