@@ -69,7 +69,9 @@ public struct DropService: Service, CustomStringConvertible {
         await withTaskGroup(of: Void.self) { group in
             for worker in workers {
                 group.addTask {
-                    let executor = BlockingWorkExecutor(name: "drop " + worker.queue.pipeline)
+                    // A big file is read by `workers` threads at once; one more archives the last.
+                    let executor = BlockingWorkExecutor(
+                        name: "drop " + worker.queue.pipeline, threads: worker.processor.binding.config.publish.workers + 1)
                     defer { executor.shutdown() }
                     await withTaskExecutorPreference(executor) { await worker.run() }
                 }

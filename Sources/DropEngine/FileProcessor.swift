@@ -166,7 +166,8 @@ public struct FileProcessor: Sendable {
         let timestamps = TimestampRule(windowDays: settings.timestampWindowDays, now: Int64(claimed.timeIntervalSince1970))
         let survey = try FileSurvey.survey(
             path: file.claimedPath, format: format, plan: plan, timestamps: timestamps,
-            scratchDirectory: URL(fileURLWithPath: file.claimedPath).deletingLastPathComponent().path)
+            scratchDirectory: URL(fileURLWithPath: file.claimedPath).deletingLastPathComponent().path,
+            workers: settings.workers, segmentMinimumBytes: settings.segmentMinimumBytes)
 
         if file.state != .queued, file.sha256 != survey.sha256 {
             // Written to after an earlier pass checked it (only a writer that kept the file

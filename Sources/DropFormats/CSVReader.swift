@@ -27,11 +27,25 @@ public final class CSVReader {
     /// nothing once it has seen the widest record and lending the fields costs nothing.
     private var fields = FieldBuffer()
 
+    /// Where the record last read starts in the file: a place a reader of a segment can start.
+    public private(set) var recordOffset: Int64 = 0
+
     /// Opens the file. Nothing is read until the first `next()`.
     /// - Parameter onBytes: sees every byte of the file, byte order mark included, in order,
     ///   before it is parsed (the engine hashes the file with it).
     public init(path: String, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
         file = try ChunkedFileReader(path: path, onBytes: onBytes)
+    }
+
+    /// Opens one segment of the file: `range` must start where a record starts (a
+    /// `recordOffset` an earlier reader of the whole file gave), on line `firstLine`, so that
+    /// its records are exactly those a reader of the whole file returns there.
+    public init(path: String, range: Range<Int64>, firstLine: Int, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
+        file = try ChunkedFileReader(path: path, range: range, onBytes: onBytes)
+        if range.lowerBound > 0 {
+            hasStarted = true  // a byte order mark is only ever at the very start
+            line = firstLine
+        }
     }
 
     deinit {
@@ -122,7 +136,7 @@ public final class CSVReader {
                         out.appendQuoted(bytes, from: fieldStart, to: fieldEnd, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: true)
                     }
                     position += 1
-                    if isLineEnd { return finishRecord(line: recordLine, next: position) }
+                    if isLineEnd { return finishRecord(line: recordLine, start: recordStart, next: position) }
                     state = .fieldStart
                 case .quoted:
                     while position < end {
@@ -146,7 +160,7 @@ public final class CSVReader {
                     } else if byte == ASCII.comma || byte == ASCII.lineFeed {
                         out.appendQuoted(bytes, from: fieldStart, to: position, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: false)
                         position += 1
-                        if byte == ASCII.lineFeed { return finishRecord(line: recordLine, next: position) }
+                        if byte == ASCII.lineFeed { return finishRecord(line: recordLine, start: recordStart, next: position) }
                         state = .fieldStart
                     } else {
                         state = .afterClosingQuote
@@ -166,6 +180,7 @@ public final class CSVReader {
                 quoteLineStart -= shift
                 if try file.fill() { continue }
             }
+            recordOffset = file.windowOffset + Int64(recordStart)
             return try finishAtEnd(
                 state: state, out: &out, recordLine: recordLine, fieldStart: fieldStart,
                 hasEscapedQuotes: hasEscapedQuotes,
@@ -174,7 +189,8 @@ public final class CSVReader {
         }
     }
 
-    private func finishRecord(line recordLine: Int, next: Int) -> Int {
+    private func finishRecord(line recordLine: Int, start: Int, next: Int) -> Int {
+        recordOffset = file.windowOffset + Int64(start)
         line += 1  // the record's final line feed
         cursor = next
         return recordLine

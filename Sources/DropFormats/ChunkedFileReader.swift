@@ -6,12 +6,14 @@ import Musl
 import Darwin
 #endif
 
-/// A sliding window over a file, filled 64 KiB at a time with plain `read()`.
+/// A sliding window over a file, or over one byte range of it, filled 64 KiB at a time with
+/// plain `read()`.
 ///
 /// The readers parse straight out of this window, so a file of any size costs memory
 /// proportional to its largest record, not to the file. Every chunk is shown to `onBytes`
 /// before anything parses it, which lets the engine hash the file in the same pass that
-/// reads its rows instead of reading multi-gigabyte files twice.
+/// reads its rows instead of reading multi-gigabyte files twice. A range lets several readers
+/// share one big file, each its own segment, on its own core.
 final class ChunkedFileReader {
     static let chunkSize = 64 * 1024
 
@@ -22,10 +24,16 @@ final class ChunkedFileReader {
     private(set) var storage: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
     private(set) var count = 0
-    /// Set once `read()` has returned 0; nothing more will arrive.
+    /// Set once `read()` has returned 0, or the range is read; nothing more will arrive.
     private(set) var isAtEnd = false
+    /// Where `storage[0]` is in the file.
+    private(set) var windowOffset: Int64
+    /// Bytes of the range not read yet; nil reads to the end of the file.
+    private var unread: Int64?
 
-    init(path: String, onBytes: ((UnsafeRawBufferPointer) -> Void)?) throws(FileReadError) {
+    /// - Parameter range: the bytes to read; nil for the whole file. A range starting past 0
+    ///   is read as it is: no byte order mark is looked for there.
+    init(path: String, range: Range<Int64>? = nil, onBytes: ((UnsafeRawBufferPointer) -> Void)?) throws(FileReadError) {
         var descriptor: Int32
         repeat {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -33,11 +41,18 @@ final class ChunkedFileReader {
         guard descriptor >= 0 else {
             throw FileReadError(path: path, operation: "open", code: errno)
         }
+        if let range, range.lowerBound > 0, lseek(descriptor, off_t(range.lowerBound), SEEK_SET) < 0 {
+            let code = errno
+            close(descriptor)
+            throw FileReadError(path: path, operation: "seek", code: code)
+        }
         self.path = path
         self.descriptor = descriptor
         self.onBytes = onBytes
         self.capacity = 2 * Self.chunkSize
         self.storage = .allocate(capacity: capacity)
+        self.windowOffset = range?.lowerBound ?? 0
+        self.unread = range.map { $0.upperBound - $0.lowerBound }
     }
 
     deinit {
@@ -60,6 +75,7 @@ final class ChunkedFileReader {
             memmove(storage, storage + offset, remaining)  // the regions overlap
         }
         count = remaining
+        windowOffset += Int64(offset)
     }
 
     /// Appends one more chunk to the window. Returns false at the end of the file.
@@ -74,10 +90,13 @@ final class ChunkedFileReader {
             storage = newStorage
             capacity = newCapacity
         }
-        var received: Int
-        repeat {
-            received = read(descriptor, storage + count, Self.chunkSize)
-        } while received < 0 && errno == EINTR
+        let wanted = unread.map { Int(min($0, Int64(Self.chunkSize))) } ?? Self.chunkSize
+        var received = 0
+        if wanted > 0 {
+            repeat {
+                received = read(descriptor, storage + count, wanted)
+            } while received < 0 && errno == EINTR
+        }
         guard received >= 0 else {
             throw FileReadError(path: path, operation: "read", code: errno)
         }
@@ -87,6 +106,7 @@ final class ChunkedFileReader {
         }
         onBytes?(UnsafeRawBufferPointer(start: storage + count, count: received))
         count += received
+        unread? -= Int64(received)
         return true
     }
 

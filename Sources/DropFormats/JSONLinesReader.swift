@@ -25,7 +25,20 @@ public final class JSONLinesReader {
         file = try ChunkedFileReader(path: path, onBytes: onBytes)
     }
 
+    /// Opens one segment of the file: `range` must start where a line starts (a `lineOffset`
+    /// an earlier reader of the whole file gave), line `firstLine` of the file.
+    public init(path: String, range: Range<Int64>, firstLine: Int, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
+        file = try ChunkedFileReader(path: path, range: range, onBytes: onBytes)
+        if range.lowerBound > 0 {
+            hasStarted = true  // a byte order mark is only ever at the very start
+            line = firstLine
+        }
+    }
+
     public var path: String { file.path }
+
+    /// Where the line `nextLine` found last starts in the file.
+    public var lineOffset: Int64 { file.windowOffset + Int64(current.start) }
 
     /// Returns the next non-blank line, parsed or with the reason it could not be, or nil
     /// at the end of the file. Throws only `FileReadError`: the file's text never stops it.

@@ -89,6 +89,10 @@ public enum ConfigLoader {
             guard (1...64).contains(inFlight) else { throw ConfigError(file: file, keyPath: keyPath + ".maxBatchesInFlight", message: "expected 1 to 64 requests, found \(inFlight)", kind: .outOfRange) }
             settings.maxBatchesInFlight = inFlight
         }
+        if let workers = raw?.workers {
+            guard (1...64).contains(workers) else { throw ConfigError(file: file, keyPath: keyPath + ".workers", message: "expected 1 to 64 threads, found \(workers)", kind: .outOfRange) }
+            settings.workers = workers
+        }
         if let fraction = raw?.maxInvalidRowFraction {
             guard (0...1).contains(fraction) else { throw ConfigError(file: file, keyPath: keyPath + ".maxInvalidRowFraction", message: "expected a fraction from 0 to 1, found \(fraction)", kind: .outOfRange) }
             settings.maxInvalidRowFraction = fraction

@@ -1,3 +1,4 @@
+import Foundation
 import OpenlayerAPI
 
 /// How rows of a pipeline are cut into requests, what fills a missing timestamp, and how
@@ -54,6 +55,11 @@ public struct PublishSettings: Sendable, Equatable {
     public var groundTruthConcurrency = 8
     /// Where presigned URLs point; decides the upload's form. The SDK's default is `s3`.
     public var storage: StorageKind = .s3
+    /// Threads that read and encode one big file at once, each its own segment (`FileSegment`).
+    /// By default one per core, up to 4: past that the network or the server is the limit.
+    public var workers = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    /// No segment is smaller than this: below it, a second thread costs more than it saves.
+    public var segmentMinimumBytes: Int64 = FileSegment.defaultMinimumBytes
 
     /// Whether a file of `rows` rows of `kind` goes in bulk.
     public func isBulk(_ kind: FileKind, rows: Int) -> Bool {

@@ -33,10 +33,11 @@ struct RawConfig: Decodable {
         var groundTruthBulkRowThreshold: Int?
         var groundTruthConcurrency: Int?
         var storage: StorageKind?
+        var workers: Int?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case batchRows, maxBatchBytes, maxBatchesInFlight, timestampDefault, timestampWindowDays, maxInvalidRowFraction, duplicates, mode
-            case bulkRowThreshold, groundTruthMode, groundTruthBulkRowThreshold, groundTruthConcurrency, storage
+            case bulkRowThreshold, groundTruthMode, groundTruthBulkRowThreshold, groundTruthConcurrency, storage, workers
         }
     }
 

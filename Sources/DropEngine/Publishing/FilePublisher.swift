@@ -1,11 +1,12 @@
-import Crypto
+import AsyncAlgorithms
 import DropFormats
 import Foundation
+import NIOConcurrencyHelpers
 import OpenlayerAPI
 
 /// The second pass over a checked file: types every row, fills ids and timestamps, cuts the
-/// rows into batches and keeps at most `maxBatchesInFlight` of them on the wire, recording
-/// each outcome as it lands.
+/// rows into batches (`SegmentEncoder`) and keeps at most `maxBatchesInFlight` of them on the
+/// wire, recording each outcome as it lands (`BatchSettlement`).
 ///
 /// It resumes: rows inside a batch range the journal already holds are not sent again
 /// (acknowledged) or go straight to the rejected rows (refused). Reading waits while uploads
@@ -51,230 +52,143 @@ public struct FilePublisher: Sendable {
     ///   - prior: the journal's batches of this file from earlier passes.
     ///   - deliver: sends one batch until its fate is settled.
     ///   - record: writes an outcome and, when acknowledged, the fingerprints of the inference
-    ///     ids it carried (`InferenceIdFingerprint`) to the journal; called before the next row
-    ///     is read.
+    ///     ids it carried (`InferenceIdFingerprint`) to the journal, as each outcome lands.
+    ///
+    /// A file the survey cut into segments is read by one `SegmentEncoder` per segment at once,
+    /// each on its own thread; one side sends and journals what they all make.
     func publish(
         _ survey: FileSurvey, defaultTimestamp: Int64, prior: [JournalBatch], rejects: RejectedRowsWriter,
         deliver: @escaping @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome,
         record: @escaping (JournalBatch, [UInt8]) throws -> Void
     ) async throws -> Outcome {
-        var run = PublishRun(
-            plan: plan, settings: settings, survey: survey, defaultTimestamp: defaultTimestamp,
-            prior: prior, rejects: rejects, record: record)
-        var hasher = SHA256()
-        let reader = try SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
-        let maxInFlight = max(1, settings.maxBatchesInFlight)
-
-        let interruption: Interruption? = try await withThrowingTaskGroup(of: (PendingBatch, BatchDelivery.Outcome).self) { group in
-            var inFlight = 0
-            func submit(_ pending: PendingBatch, _ group: inout ThrowingTaskGroup<(PendingBatch, BatchDelivery.Outcome), any Error>) async throws {
-                while inFlight >= maxInFlight, let done = try await group.next() {
-                    inFlight -= 1
-                    try run.settle(done.0, done.1)
-                }
-                guard run.interruption == nil else { return }
-                // Every batch is read, then checked unchanged, then sent: nothing read after a
-                // write can leave, so two versions of a file are never mixed.
-                guard (try? FileStamp(path: survey.path))?.sameContent(as: survey.stamp) == true else {
-                    run.interruption = .fileChanged
-                    return
-                }
-                group.addTask { (pending, await deliver(pending.batch)) }
-                inFlight += 1
+        var settlement = BatchSettlement(
+            survey: survey, maxInFlight: max(1, settings.maxBatchesInFlight), rejects: rejects, deliver: deliver, record: record)
+        let ends: [SegmentEncoder.End]
+        if survey.segments.count > 1 {
+            ends = try await publishSegments(survey, defaultTimestamp: defaultTimestamp, prior: prior, settlement: &settlement)
+        } else {
+            var encoder = SegmentEncoder(
+                plan: plan, settings: settings, survey: survey, segment: nil, defaultTimestamp: defaultTimestamp, prior: prior)
+            let end = try await withThrowingTaskGroup(of: (PendingBatch, BatchDelivery.Outcome).self) { deliveries in
+                let end = try await encoder.run { try await settlement.take($0, &deliveries) }
+                try await settlement.drain(&deliveries)
+                return end
             }
-
-            var ordinal = 0
-            if survey.format == .csv, CSVRowEncoder.serves(plan) {
-                while run.interruption == nil, let line = try reader.nextCSVFields() {
-                    ordinal += 1
-                    if let full = try run.takeCSV(reader, line: line, ordinal: ordinal) { try await submit(full, &group) }
-                }
-            } else if survey.format == .jsonl, JSONLRowEncoder.serves(plan) {
-                while run.interruption == nil, let line = try reader.nextJSONLine() {
-                    ordinal += 1
-                    if let full = try run.takeJSONL(reader, line: line, ordinal: ordinal) { try await submit(full, &group) }
-                }
-            } else {
-                while run.interruption == nil, let source = try reader.next() {
-                    ordinal += 1
-                    if let full = try run.take(source, ordinal: ordinal) { try await submit(full, &group) }
-                }
-            }
-            if run.interruption == nil, let last = run.finishBatch() { try await submit(last, &group) }
-            while let done = try await group.next() {
-                try run.settle(done.0, done.1)
-            }
-            if run.interruption == nil, ordinal != survey.rowCount { run.interruption = .fileChanged }
-            return run.interruption
+            settlement.outcome.rowsAlreadyPublished += encoder.rowsAlreadyPublished
+            ends = [end]
         }
-        if let interruption { throw interruption }
-        guard Array(hasher.finalize()) == survey.sha256Bytes else { throw Interruption.fileChanged }
-        return run.outcome
+        if let interruption = settlement.interruption { throw interruption }
+        if ends.contains(where: { $0 != .finished }) { throw Interruption.fileChanged }
+        return settlement.outcome
+    }
+
+    /// One `SegmentEncoder` per segment, each a task of its own, handing what it makes through
+    /// a channel: an encoder waits while the sending side is busy, so memory stays bounded by
+    /// the batches in flight and one batch per segment.
+    private func publishSegments(
+        _ survey: FileSurvey, defaultTimestamp: Int64, prior: [JournalBatch], settlement: inout BatchSettlement
+    ) async throws -> [SegmentEncoder.End] {
+        let channel = AsyncThrowingChannel<EncodedRows, any Error>()
+        let running = NIOLockedValueBox(survey.segments.count)
+        let plan = self.plan
+        let settings = self.settings
+        return try await withThrowingTaskGroup(of: (SegmentEncoder.End, Int).self) { encoders in
+            for segment in survey.segments {
+                encoders.addTask {
+                    do {
+                        var encoder = SegmentEncoder(
+                            plan: plan, settings: settings, survey: survey, segment: segment, defaultTimestamp: defaultTimestamp, prior: prior)
+                        let end = try await encoder.run { rows in
+                            await channel.send(rows)
+                            return !Task.isCancelled
+                        }
+                        if running.withLockedValue({ $0 -= 1; return $0 }) == 0 { channel.finish() }
+                        return (end, encoder.rowsAlreadyPublished)
+                    } catch {
+                        channel.fail(error)
+                        throw error
+                    }
+                }
+            }
+            try await withThrowingTaskGroup(of: (PendingBatch, BatchDelivery.Outcome).self) { deliveries in
+                for try await rows in channel {
+                    guard try await settlement.take(rows, &deliveries) else { break }
+                }
+                try await settlement.drain(&deliveries)
+            }
+            if settlement.interruption != nil { encoders.cancelAll() }
+            var ends: [SegmentEncoder.End] = []
+            for try await (end, alreadyPublished) in encoders {
+                ends.append(end)
+                settlement.outcome.rowsAlreadyPublished += alreadyPublished
+            }
+            return ends
+        }
     }
 }
 
-/// The state of one pass: the batch being filled, the counts, the journal's earlier ranges.
-private struct PublishRun {
-    let plan: ColumnPlan
-    let settings: PublishSettings
+/// The sending half of a publishing pass: keeps at most `maxInFlight` batches on the wire,
+/// records each outcome as it lands, and writes the rows set aside.
+struct BatchSettlement {
     let survey: FileSurvey
-    let typer: RowTyper
-    /// Sets aside rows whose id an earlier row gave, exactly as the survey counted them.
-    var idTracker: DuplicateIdTracker
-    let filler: DefaultFiller
-    var batcher: RowBatcher
-    let acknowledged: [JournalBatch]
-    let refused: [JournalBatch]
+    let maxInFlight: Int
     let rejects: RejectedRowsWriter
+    let deliver: @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome
     let record: (JournalBatch, [UInt8]) throws -> Void
     var outcome = FilePublisher.Outcome()
     var interruption: FilePublisher.Interruption?
-    /// The fast paths of CSV rows and JSONL lines; `typer` takes the rows they give up on.
-    let encoder: CSVRowEncoder
-    let jsonlEncoder: JSONLRowEncoder
-    private var jsonlTypes: [(column: Int, seen: ColumnStats.Seen)] = []
-    private var records = BatchRecords()
-    private var fingerprints: [UInt8] = []
-    private var firstOrdinal = 0
-    private var lastOrdinal = 0
-    private var issues: [RowIssue] = []
-    /// The row being added, as it goes into the request body.
-    private let encoded = JSONRowBytes()
-    /// The general path's JSON of a row, before it goes into `encoded`.
-    private var typedJSON: [UInt8] = []
-    private var types: [ColumnStats.Seen]
+    private var inFlight = 0
 
     init(
-        plan: ColumnPlan, settings: PublishSettings, survey: FileSurvey, defaultTimestamp: Int64,
-        prior: [JournalBatch], rejects: RejectedRowsWriter, record: @escaping (JournalBatch, [UInt8]) throws -> Void
+        survey: FileSurvey, maxInFlight: Int, rejects: RejectedRowsWriter,
+        deliver: @escaping @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome,
+        record: @escaping (JournalBatch, [UInt8]) throws -> Void
     ) {
-        self.plan = plan
-        self.settings = settings
         self.survey = survey
-        typer = RowTyper(plan: plan, survey: survey)
-        idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
-        filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
-        var present = Set(survey.columns)
-        present.insert(plan.inferenceIdColumn)
-        present.insert(plan.timestampColumn)
-        batcher = RowBatcher(
-            config: plan.wireConfig(presentColumns: present), maxRows: settings.batchRows, maxBytes: settings.maxBatchBytes)
-        acknowledged = prior.filter { $0.outcome == .acknowledged }
-        refused = prior.filter { $0.outcome == .refused }
+        self.maxInFlight = maxInFlight
         self.rejects = rejects
+        self.deliver = deliver
         self.record = record
-        let fill = plan.fillsDefaults
-            ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
-        encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
-        jsonlEncoder = JSONLRowEncoder(plan: plan, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
-        types = Array(repeating: [], count: survey.columns.count)
     }
 
-    /// Takes the CSV record `reader` read last: through the fast path when it can, else as
-    /// `take` does. Returns a batch when one is full.
-    mutating func takeCSV(_ reader: SourceReader, line: Int, ordinal: Int) throws -> FilePublisher.PendingBatch? {
-        try reader.withCSVFields { fields in
-            var output = encoded
-            output.removeAll()
-            guard let row = encoder.encode(fields, ordinal: ordinal, into: &output, types: &types) else {
-                return try take(SourceRecord(line: line, fields), ordinal: ordinal)
+    typealias Deliveries = ThrowingTaskGroup<(FilePublisher.PendingBatch, BatchDelivery.Outcome), any Error>
+
+    /// Sends a batch once there is room on the wire, or writes a row set aside. Returns false
+    /// once the pass must stop (shutdown, or a file written to).
+    mutating func take(_ rows: EncodedRows, _ deliveries: inout Deliveries) async throws -> Bool {
+        switch rows {
+        case .setAside(let source, let reason, let refusedEarlier):
+            if refusedEarlier { outcome.rowsRefused += 1 } else { outcome.rowsInvalid += 1 }
+            try rejects.append(source, reason: reason)
+        case .batch(let pending):
+            while inFlight >= maxInFlight, let done = try await deliveries.next() {
+                inFlight -= 1
+                try settle(done.0, done.1)
             }
-            guard let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker) else {
-                return try take(SourceRecord(line: line, fields), ordinal: ordinal)
+            guard interruption == nil else { return false }
+            // Every batch is read, then checked unchanged, then sent: nothing read after a
+            // write can leave, so two versions of a file are never mixed.
+            guard (try? FileStamp(path: survey.path))?.sameContent(as: survey.stamp) == true else {
+                interruption = .fileChanged
+                return false
             }
-            if let settled = try settledEarlier(ordinal: ordinal, record: { SourceRecord(line: line, fields) }) { return settled }
-            let full = add(ordinal: ordinal)
-            records.append(fields, line: line)
-            if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
-            return full
+            let deliver = self.deliver
+            deliveries.addTask { (pending, await deliver(pending.batch)) }
+            inFlight += 1
+        }
+        return interruption == nil
+    }
+
+    /// Waits for every batch on the wire and records its outcome.
+    mutating func drain(_ deliveries: inout Deliveries) async throws {
+        while let done = try await deliveries.next() {
+            inFlight -= 1
+            try settle(done.0, done.1)
         }
     }
 
-    /// Takes the JSONL line `reader` found last: through the fast path when it can, else as
-    /// `take` does. Returns a batch when one is full.
-    mutating func takeJSONL(_ reader: SourceReader, line: Int, ordinal: Int) throws -> FilePublisher.PendingBatch? {
-        try reader.withJSONLine { bytes in
-            var output = encoded
-            output.removeAll()
-            guard let row = jsonlEncoder.encode(bytes, ordinal: ordinal, into: &output, types: &jsonlTypes),
-                let fingerprint = jsonlEncoder.admitId(of: row, line: bytes, lineNumber: line, ids: &idTracker)
-            else {
-                return try take(reader.jsonlRecord(), ordinal: ordinal)
-            }
-            if let settled = try settledEarlier(ordinal: ordinal, record: { reader.jsonlRecord() }) { return settled }
-            let full = add(ordinal: ordinal)
-            records.append(jsonLine: bytes, line: line)
-            if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
-            return full
-        }
-    }
-
-    /// Takes the next record. Returns a batch when one is full.
-    mutating func take(_ source: SourceRecord, ordinal: Int) throws -> FilePublisher.PendingBatch? {
-        issues.removeAll(keepingCapacity: true)
-        guard var row = typer.type(source, ids: &idTracker, issues: &issues) else {
-            outcome.rowsInvalid += 1
-            try rejects.append(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
-            return nil
-        }
-        if let settled = try settledEarlier(ordinal: ordinal, record: { source }) { return settled }
-        let givenId = row[plan.inferenceIdColumn]
-        if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
-        if let sent = plan.sentColumns { row = row.projected(on: sent) }
-        typedJSON.removeAll(keepingCapacity: true)
-        JSONWriter.append(.object(row), to: &typedJSON)
-        encoded.removeAll()
-        encoded.append(contentsOf: typedJSON)
-        let full = add(ordinal: ordinal)
-        records.append(source)
-        if case .string(let id)? = givenId {
-            InferenceIdFingerprint.append(InferenceIdFingerprint.of(id), to: &fingerprints)
-        }
-        return full
-    }
-
-    /// A valid row inside a range an earlier pass settled: not sent again (acknowledged), or
-    /// straight to the rejected rows (refused). Returns the batch this closes, as `.some`.
-    private mutating func settledEarlier(ordinal: Int, record: () -> SourceRecord) throws -> FilePublisher.PendingBatch?? {
-        if acknowledged.contains(where: { $0.contains(ordinal) }) {
-            outcome.rowsAlreadyPublished += 1
-            return .some(finishBatch())  // batches never straddle rows the journal already settled
-        }
-        if let earlier = refused.first(where: { $0.contains(ordinal) }) {
-            outcome.rowsRefused += 1
-            try rejects.append(record(), reason: earlier.message ?? "refused by Openlayer")
-            return .some(finishBatch())
-        }
-        return nil
-    }
-
-    /// Adds the row in `encoded` to the batch; returns the batch that had to close for it.
-    private mutating func add(ordinal: Int) -> FilePublisher.PendingBatch? {
-        var full: FilePublisher.PendingBatch?
-        let row = encoded
-        if let closed = row.withBytes({ batcher.add(encodedRow: $0) }) {
-            full = FilePublisher.PendingBatch(
-                batch: closed, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, fingerprints: fingerprints)
-            records.removeAll()
-            fingerprints.removeAll(keepingCapacity: true)
-        }
-        if records.isEmpty { firstOrdinal = ordinal }
-        lastOrdinal = ordinal
-        return full
-    }
-
-    mutating func finishBatch() -> FilePublisher.PendingBatch? {
-        guard let batch = batcher.finish() else { return nil }
-        defer {
-            records = BatchRecords()
-            fingerprints = []
-        }
-        return FilePublisher.PendingBatch(
-            batch: batch, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, fingerprints: fingerprints)
-    }
-
-    /// Records what became of a batch, before anything else is read.
-    mutating func settle(_ pending: FilePublisher.PendingBatch, _ result: BatchDelivery.Outcome) throws {
+    /// Records what became of a batch.
+    private mutating func settle(_ pending: FilePublisher.PendingBatch, _ result: BatchDelivery.Outcome) throws {
         let at = Journal.timestamp(Date())
         switch result {
         case .acknowledged:

@@ -43,6 +43,9 @@ public struct FileSurvey: Sendable {
     /// The rows set aside for an inference id an earlier row gave: every later pass sets aside
     /// the same ones.
     public var repeatedIds = RepeatedIds()
+    /// Where the later passes may cut the file to read it on several cores at once; empty when
+    /// it is read whole.
+    public var segments: [FileSegment] = []
 
     public enum InferenceIdSlot: Sendable, Equatable {
         case given(String)
@@ -67,18 +70,26 @@ public struct FileSurvey: Sendable {
     /// - Parameters:
     ///   - timestamps: which timestamps rows may carry; by default any date in seconds.
     ///   - scratchDirectory: where the ids of a big file are sorted, on disk.
+    ///   - workers: how many threads the later passes may read the file with: it is cut into as
+    ///     many `FileSegment`s, none smaller than `segmentMinimumBytes`.
     public static func survey(
         path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule = .anyDate,
-        scratchDirectory: String = NSTemporaryDirectory()
+        scratchDirectory: String = NSTemporaryDirectory(), workers: Int = 1, segmentMinimumBytes: Int64 = FileSegment.defaultMinimumBytes
     ) throws -> FileSurvey {
+        let size = (try? FileStamp(path: path).size) ?? 0
+        let segments = FileSegment.count(byteCount: size, workers: workers, minimumBytes: segmentMinimumBytes)
         let finder = RepeatedIdFinder(scratchDirectory: scratchDirectory)
         var attempts = 0
         while true {
             attempts += 1
-            let first = try pass(path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder))
+            let first = try pass(
+                path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder),
+                segments: segments)
             let repeated = try finder.finish()
             guard !repeated.isEmpty else { return first }
-            var second = try pass(path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, repeated: repeated))
+            var second = try pass(
+                path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, repeated: repeated),
+                segments: segments)
             second.repeatedIds = repeated
             // The lines found in the first pass hold only for the same content.
             if second.sha256Bytes == first.sha256Bytes || attempts == 3 { return second }
@@ -87,12 +98,16 @@ public struct FileSurvey: Sendable {
 
     /// One pass over the file, with `ids` deciding which rows repeat an id.
     private static func pass(
-        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, ids: DuplicateIdTracker
+        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, ids: DuplicateIdTracker, segments: Int
     ) throws -> FileSurvey {
         var ids = ids
         let stamp = try FileStamp(path: path)
         var hasher = SHA256()
-        let reader = try SourceReader(path: path, format: format) { hasher.update(bufferPointer: $0) }
+        let cutter = SegmentCutter(byteCount: stamp.size, segments: segments)
+        let reader = try SourceReader(path: path, format: format) { bytes in
+            hasher.update(bufferPointer: bytes)
+            if cutter.isCutting { cutter.see(bytes) }
+        }
         var survey = FileSurvey(
             path: path, format: format, sha256: "", sha256Bytes: [], byteCount: stamp.size,
             modificationTime: stamp.modificationSeconds, columns: reader.header ?? [],
@@ -139,6 +154,7 @@ public struct FileSurvey: Sendable {
             var lastIsGiven = false
             while survey.problems.isEmpty, let line = try survey.nextCSVLine(reader) {
                 survey.rowCount += 1
+                if cutter.isCutting { cutter.noteRow(offset: reader.recordOffset, ordinal: survey.rowCount, line: line) }
                 let fast = reader.withCSVFields { fields -> CSVRowEncoder.Row? in
                     guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &verdicts, types: &types) else { return nil }
                     guard encoder.admitId(of: row, fields: fields, line: line, ids: &ids) != nil else { return nil }
@@ -174,6 +190,7 @@ public struct FileSurvey: Sendable {
             var lastIsGiven = false
             while let line = try reader.nextJSONLine() {
                 survey.rowCount += 1
+                if cutter.isCutting { cutter.noteRow(offset: reader.recordOffset, ordinal: survey.rowCount, line: line) }
                 let fast = reader.withJSONLine { bytes -> JSONLRowEncoder.Row? in
                     guard let row = encoder.encode(bytes, ordinal: survey.rowCount, into: &verdicts, types: &types),
                         encoder.admitId(of: row, line: bytes, lineNumber: line, ids: &ids) != nil
@@ -219,6 +236,7 @@ public struct FileSurvey: Sendable {
         } else {
             while survey.problems.isEmpty, let record = try survey.nextRecord(reader) {
                 survey.rowCount += 1
+                if cutter.isCutting { cutter.noteRow(offset: reader.recordOffset, ordinal: survey.rowCount, line: record.line) }
                 if case .jsonl(_, let object) = record {
                     for field in object.fields where seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
                 }
@@ -237,6 +255,7 @@ public struct FileSurvey: Sendable {
         }
         // A file refused before its end was not hashed whole: hash it again for the report.
         survey.sha256Bytes = readToTheEnd ? Array(hasher.finalize()) : try FileDigest.sha256(path: path)
+        if readToTheEnd { survey.segments = cutter.finish(rowCount: survey.rowCount) }
         survey.sha256 = FileDigest.hex(survey.sha256Bytes)
         return survey
     }

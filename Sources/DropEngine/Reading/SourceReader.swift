@@ -37,10 +37,36 @@ final class SourceReader {
     /// Set when the header row itself cannot be read (a quote never closed).
     private(set) var headerError: FormatError?
 
-    init(path: String, format: SourceFormat, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+    convenience init(path: String, format: SourceFormat, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+        try self.init(path: path, format: format, range: nil, continuing: nil, onBytes: onBytes)
+    }
+
+    /// Reads one segment of a surveyed file: its records are those a reader of the whole file
+    /// gives there, with the same line numbers; the CSV header is the survey's.
+    convenience init(segment: FileSegment, path: String, format: SourceFormat, header: [String], onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+        let continuing = segment.byteRange.lowerBound > 0 ? (firstLine: segment.firstLine, header: header) : nil
+        try self.init(path: path, format: format, range: segment.byteRange, continuing: continuing, onBytes: onBytes)
+    }
+
+    /// - Parameters:
+    ///   - range: the bytes to read; nil for the whole file.
+    ///   - continuing: for a range past the start of the file, the line it starts on and the
+    ///     header read at the start; nil reads the header from the range's start.
+    private init(
+        path: String, format: SourceFormat, range: Range<Int64>?, continuing: (firstLine: Int, header: [String])?,
+        onBytes: ((UnsafeRawBufferPointer) -> Void)?
+    ) throws {
         switch format {
         case .csv:
-            let csv = try CSVReader(path: path, onBytes: onBytes)
+            let csv = try range.map { try CSVReader(path: path, range: $0, firstLine: continuing?.firstLine ?? 1, onBytes: onBytes) }
+                ?? CSVReader(path: path, onBytes: onBytes)
+            reader = .csv(csv)
+            if let continuing {
+                header = continuing.header
+                headerIsBlank = false
+                headerLine = 1
+                return
+            }
             do {
                 let first = try csv.next()
                 let cells = first?.fields ?? []
@@ -53,12 +79,21 @@ final class SourceReader {
                 headerLine = error.line
                 headerError = error
             }
-            reader = .csv(csv)
         case .jsonl:
-            reader = .jsonl(try JSONLinesReader(path: path, onBytes: onBytes))
+            reader = .jsonl(
+                try range.map { try JSONLinesReader(path: path, range: $0, firstLine: continuing?.firstLine ?? 1, onBytes: onBytes) }
+                    ?? JSONLinesReader(path: path, onBytes: onBytes))
             header = nil
             headerIsBlank = false
             headerLine = 0
+        }
+    }
+
+    /// Where the record or line read last starts in the file.
+    var recordOffset: Int64 {
+        switch reader {
+        case .csv(let csv): csv.recordOffset
+        case .jsonl(let jsonl): jsonl.lineOffset
         }
     }
 

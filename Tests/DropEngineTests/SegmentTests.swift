@@ -1,0 +1,159 @@
+import Crypto
+@testable import DropEngine
+import DropFormats
+import Foundation
+import OpenlayerAPI
+import Testing
+
+/// A big file is read by several threads at once, each its own segment: the rows published must
+/// be exactly those of one thread reading the whole file.
+@Suite("Files read in segments")
+struct SegmentTests {
+    /// A predictions file with what makes a row boundary hard to find: quoted line feeds, blank
+    /// and space-only lines, CRLF endings, a byte order mark, invalid rows, no trailing newline.
+    static func trickyCSV(rows: Int) -> String {
+        var text = "\u{FEFF}amount,merchant,hour,prediction,scores,note\n"
+        for row in 1...rows {
+            let amount = row % 97 == 0 ? "abc" : (row % 3 == 0 ? "\(row).25" : "\(row)")
+            let merchant = row % 5 == 0 ? "\"fuel, \"\"diesel\"\"\"" : "m\(row % 11)"
+            let note = row % 7 == 0 ? "\"line one\nline two\"" : (row % 4 == 0 ? "" : "n\(row)")
+            let ending = row % 13 == 0 ? "\r\n" : "\n"
+            text += "\(amount),\(merchant),\(row % 24),\(row % 2),\"[0.25, 0.75]\",\(note)\(ending)"
+            if row % 50 == 0 { text += "\n   \n" }
+        }
+        return String(text.dropLast())
+    }
+
+    static func trickyJSONL(rows: Int) -> String {
+        (1...rows).map { row in
+            let amount = row % 89 == 0 ? "\"abc\"" : (row % 3 == 0 ? "\(row).5" : "\(row)")
+            return "{\"amount\": \(amount), \"merchant\": \"m\\n\(row % 11)\", \"hour\": \(row % 24), \"prediction\": \(row % 2), \"scores\": [0.5, 0.5]}"
+        }.joined(separator: "\n") + "\n\n"
+    }
+
+    static func survey(_ path: String, workers: Int, format: SourceFormat = .csv) throws -> FileSurvey {
+        try FileSurvey.survey(path: path, format: format, plan: Fixtures.fraudPlan, workers: workers, segmentMinimumBytes: 1)
+    }
+
+    @Test("Segments tile the file at row starts, each with its own digest", arguments: [2, 3, 7])
+    func cutting(workers: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("a.csv", Self.trickyCSV(rows: 600))
+        let whole = try Self.survey(path, workers: 1)
+        let cut = try Self.survey(path, workers: workers)
+        #expect(whole.segments.isEmpty)
+        #expect(cut.segments.count == workers)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(cut.segments.first?.byteRange.lowerBound == 0)
+        #expect(cut.segments.last?.byteRange.upperBound == Int64(bytes.count))
+        #expect(cut.segments.reduce(0) { $0 + $1.rowCount } == whole.rowCount)
+        for (earlier, later) in zip(cut.segments, cut.segments.dropFirst()) {
+            #expect(earlier.byteRange.upperBound == later.byteRange.lowerBound)
+            #expect(earlier.firstOrdinal + earlier.rowCount == later.firstOrdinal)
+        }
+        // Each segment, read on its own, gives the rows the whole file gives at its ordinals.
+        let reader = try SourceReader(path: path, format: .csv)
+        var wholeRows: [(line: Int, fields: [String])] = []
+        while let record = try reader.next() {
+            if case .csv(let line, let fields) = record { wholeRows.append((line, fields)) }
+        }
+        for segment in cut.segments {
+            let range = Int(segment.byteRange.lowerBound)..<Int(segment.byteRange.upperBound)
+            #expect(Array(SHA256.hash(data: bytes[range])) == segment.sha256)
+            let part = try SourceReader(segment: segment, path: path, format: .csv, header: cut.columns)
+            var ordinal = segment.firstOrdinal
+            while let record = try part.next() {
+                guard case .csv(let line, let fields) = record else { continue }
+                #expect(line == wholeRows[ordinal - 1].line && fields == wholeRows[ordinal - 1].fields, "row \(ordinal)")
+                ordinal += 1
+            }
+            #expect(ordinal == segment.firstOrdinal + segment.rowCount)
+        }
+    }
+
+    @Test("A small file is read whole")
+    func smallFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("a.csv", Self.trickyCSV(rows: 100))
+        let survey = try FileSurvey.survey(path: path, format: .csv, plan: Fixtures.fraudPlan, workers: 4)
+        #expect(survey.segments.isEmpty)
+    }
+
+    /// Every row sent, by ordinal range, and the rows set aside.
+    static func published(_ survey: FileSurvey, prior: [JournalBatch] = []) async throws -> (FilePublisher.Outcome, [String], [JournalBatch]) {
+        var settings = PublishSettings()
+        settings.batchRows = 37
+        settings.maxBatchesInFlight = 3
+        let (outcome, batches, journaled) = try await Fixtures.publish(survey, settings: settings, defaultTimestamp: 1_795_600_000, prior: prior)
+        let rows = try batches.flatMap(Fixtures.rows).map { String(decoding: JSONWriter.encode(.object($0)), as: UTF8.self) }
+        return (outcome, rows, journaled)
+    }
+
+    @Test("Rows published in segments are those published whole", arguments: [SourceFormat.csv, .jsonl])
+    func sameRows(format: SourceFormat) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write(format == .csv ? "a.csv" : "a.jsonl", format == .csv ? Self.trickyCSV(rows: 1500) : Self.trickyJSONL(rows: 1500))
+        let whole = try await Self.published(try Self.survey(path, workers: 1, format: format))
+        let cut = try Self.survey(path, workers: 3, format: format)
+        #expect(cut.segments.count == 3)
+        let segmented = try await Self.published(cut)
+        // Only the batch count may differ: no batch straddles two segments.
+        var sameCounts = segmented.0
+        sameCounts.batchesAcknowledged = whole.0.batchesAcknowledged
+        #expect(whole.0 == sameCounts)
+        #expect(whole.0.rowsInvalid > 0)
+        #expect(whole.1.count == 1500 - whole.0.rowsInvalid)
+        #expect(whole.1.sorted() == segmented.1.sorted())
+        #expect(Set(whole.1).count == whole.1.count, "generated inference ids make every row distinct")
+        // The journal's ranges cover each ordinal at most once.
+        var covered = IndexSet()
+        for batch in segmented.2 {
+            let range = batch.firstOrdinal..<(batch.lastOrdinal + 1)
+            #expect(!covered.intersects(integersIn: range))
+            covered.insert(integersIn: range)
+        }
+    }
+
+    @Test("A resumed file skips what an earlier pass acknowledged, in every segment")
+    func resume() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("a.csv", Self.trickyCSV(rows: 1500))
+        let survey = try Self.survey(path, workers: 2)
+        let whole = try await Self.published(survey)
+        // Acknowledged earlier: one range in each segment.
+        let prior = [(10, 300), (900, 1200)].map {
+            JournalBatch(fileId: 0, firstOrdinal: $0.0, lastOrdinal: $0.1, rows: 0, outcome: .acknowledged, message: nil, at: "")
+        }
+        let resumed = try await Self.published(survey, prior: prior)
+        #expect(resumed.0.rowsAlreadyPublished > 0)
+        #expect(resumed.0.rowsAcknowledged + resumed.0.rowsAlreadyPublished == whole.0.rowsAcknowledged)
+        #expect(Set(resumed.1).isSubset(of: Set(whole.1)))
+        for batch in resumed.2 {
+            #expect(!prior.contains { $0.firstOrdinal <= batch.lastOrdinal && batch.firstOrdinal <= $0.lastOrdinal })
+        }
+    }
+
+    @Test("A segment whose bytes changed after the survey is not finished")
+    func changedSegment() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("a.csv", Self.trickyCSV(rows: 1500))
+        let survey = try Self.survey(path, workers: 2)
+        // Same size, same row boundaries: only the digest can tell.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let index = bytes.lastIndex(of: UInt8(ascii: "m"))!
+        bytes[index + 1] = bytes[index + 1] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+        let stamp = survey.stamp
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var unchangedLooking = survey
+        unchangedLooking.stamp = try FileStamp(path: path)
+        #expect(stamp.size == unchangedLooking.stamp.size)
+        await #expect(throws: FilePublisher.Interruption.fileChanged) {
+            _ = try await Self.published(unchangedLooking)
+        }
+    }
+}
