@@ -156,4 +156,35 @@ struct SegmentTests {
             _ = try await Self.published(unchangedLooking)
         }
     }
+
+    /// The rows of a bulk file's Arrow stream, each as JSON text, and the rows set aside.
+    static func arrowRows(_ survey: FileSurvey) async throws -> (rows: [String], setAside: Int) {
+        let rejects = RejectedRowsWriter(claimedPath: survey.path, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
+        defer { rejects.discard() }
+        let written = try await BulkArrowFile(plan: Fixtures.fraudPlan).write(survey, defaultTimestamp: 1_795_600_000, rejects: rejects) { _ in }
+        defer { try? FileManager.default.removeItem(atPath: written.path) }
+        let reader = try ArrowStreamReader(path: written.path)
+        var rows: [String] = []
+        while let batch = try reader.nextBatch() {
+            for values in batch {
+                rows.append(String(decoding: JSONWriter.encode(.array(values)), as: UTF8.self))
+            }
+        }
+        #expect(rows.count == written.rows)
+        return (rows, rejects.count)
+    }
+
+    @Test("A bulk file written in parts is the stream written whole, row for row")
+    func bulkParts() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("a.csv", Self.trickyCSV(rows: 40_000))
+        let whole = try await Self.arrowRows(try Self.survey(path, workers: 1))
+        let cut = try Self.survey(path, workers: 3)
+        #expect(cut.segments.count == 3)
+        let parts = try await Self.arrowRows(cut)
+        #expect(whole.setAside > 0 && whole.setAside == parts.setAside)
+        #expect(whole.rows.count == parts.rows.count)
+        #expect(whole.rows == parts.rows, "the same rows in the same order")
+    }
 }

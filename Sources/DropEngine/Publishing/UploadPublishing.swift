@@ -15,7 +15,7 @@ struct BulkUploadPublishing: Publishing {
         let journal = context.journal
         let pipeline = context.pipeline
         let purpose = job.plan.purpose
-        let written = try bulk.writeArrow(job.survey, defaultTimestamp: job.defaultTimestamp, rejects: job.rejects) { fingerprints in
+        let written = try await BulkArrowFile(plan: job.plan).write(job.survey, defaultTimestamp: job.defaultTimestamp, rejects: job.rejects) { fingerprints in
             if purpose == .predictions { try journal.recordInferenceIds(fingerprints: fingerprints, pipeline: pipeline, fileId: id) }
         }
         defer { try? FileManager.default.removeItem(atPath: written.path) }

@@ -20,7 +20,11 @@ public final class ArrowStreamWriter {
     /// Creates (or truncates) the file at `path` and writes the schema message. An empty schema
     /// throws `ArrowError.noColumns` before the file is touched: rows of nothing carry no data,
     /// and the reader refuses them.
-    public init(path: String, schema: [ArrowField], maxRowsPerBatch: Int = 16384) throws {
+    ///
+    /// A writer that `continuesAnother` writes no schema: its record batches are one part of a
+    /// stream that several writers make at once, each on its own thread, which `join` puts
+    /// together after the first part (see `finishPart`).
+    public init(path: String, schema: [ArrowField], maxRowsPerBatch: Int = 16384, continuesAnother: Bool = false) throws {
         precondition(maxRowsPerBatch > 0, "a record batch holds at least one row")
         guard !schema.isEmpty else { throw ArrowError.noColumns(path: path) }
         self.path = path
@@ -28,7 +32,9 @@ public final class ArrowStreamWriter {
         self.columns = schema.map(ArrowColumnBuilder.init(field:))
         let output = try ArrowFileOutput(path: path)
         self.output = output
-        try write(.schema(schema.map(ArrowStoredField.init)), body: [], to: output)
+        if !continuesAnother {
+            try write(.schema(schema.map(ArrowStoredField.init)), body: [], to: output)
+        }
     }
 
     /// Appends one row, its values aligned with the schema. `.null` is a null (in a nullable
@@ -113,6 +119,32 @@ public final class ArrowStreamWriter {
         try output.write(UInt32(0))
         try output.finish()
         return ArrowStreamSummary(rows: rows, batches: batches, bytes: output.bytesWritten)
+    }
+
+    /// Writes the last batch and closes the file without the end-of-stream marker: one part of
+    /// a stream that `join` finishes.
+    public func finishPart() throws -> ArrowStreamSummary {
+        guard let output else { throw ArrowError.writerClosed(path: path) }
+        self.output = nil
+        if rowsInBatch > 0 {
+            try flush(to: output)
+        }
+        try output.finish(durable: false)
+        return ArrowStreamSummary(rows: rows, batches: batches, bytes: output.bytesWritten)
+    }
+
+    /// Makes one stream of parts written at once: appends the later parts (each written with
+    /// `continuesAnother`) to the first (written with its schema), in order, then the
+    /// end-of-stream marker; fsyncs and closes it. The later parts' files are left as they are.
+    public static func join(parts: [String]) throws {
+        guard let first = parts.first else { return }
+        let output = try ArrowFileOutput(appendingTo: first)
+        for part in parts.dropFirst() {
+            try output.append(fileAt: part)
+        }
+        try output.write(UInt32(0xFFFF_FFFF))
+        try output.write(UInt32(0))
+        try output.finish()
     }
 
     private func flush(to output: ArrowFileOutput) throws {

@@ -1,0 +1,151 @@
+import Crypto
+import DropFormats
+import Foundation
+
+/// A bulk file's valid rows as one Arrow IPC stream beside the claimed file, streaming (one
+/// record batch of at most 16384 rows in memory per thread), ready for `BulkPublisher` to upload.
+struct BulkArrowFile {
+    let plan: ColumnPlan
+
+    /// Writes `survey`'s valid rows to an Arrow file beside `claimedPath`, setting invalid ones
+    /// aside in `rejects`, and hands the fingerprints of their given inference ids to `noteIds` in
+    /// packed chunks (`InferenceIdFingerprint`). CSV rows take `CSVRowEncoder`'s fast path when
+    /// they can, as in the stream path; the others go through `RowTyper`.
+    ///
+    /// A file the survey cut into segments is written one part per segment at once, each on its
+    /// own thread, and the parts are joined in order into one stream. Rows set aside then reach
+    /// `rejects` in the order the parts find them.
+    func write(
+        _ survey: FileSurvey, defaultTimestamp: Int64, rejects: RejectedRowsWriter, noteIds: @escaping ([UInt8]) throws -> Void
+    ) async throws -> (path: String, rows: Int) {
+        let arrowPath = URL(fileURLWithPath: survey.path).deletingLastPathComponent().path
+            + "/." + URL(fileURLWithPath: survey.path).lastPathComponent + ".arrow"
+        let sideEffects = SerializedSideEffects(rejects: rejects, noteIds: noteIds)
+        let segments: [FileSegment?] = survey.segments.count > 1 ? survey.segments : [nil]
+        let parts = segments.indices.map { $0 == 0 ? arrowPath : arrowPath + ".part\($0)" }
+        defer { for part in parts.dropFirst() { unlink(part) } }
+        let written: [(rows: Int, isUnchanged: Bool)]
+        if segments.count == 1 {
+            written = [try writePart(survey, segment: nil, path: arrowPath, defaultTimestamp: defaultTimestamp, sideEffects: sideEffects)]
+        } else {
+            written = try await withThrowingTaskGroup(of: (Int, (rows: Int, isUnchanged: Bool)).self) { group in
+                for (index, segment) in segments.enumerated() {
+                    group.addTask {
+                        (index, try writePart(survey, segment: segment, path: parts[index], defaultTimestamp: defaultTimestamp, sideEffects: sideEffects))
+                    }
+                }
+                var results = [(rows: Int, isUnchanged: Bool)](repeating: (0, false), count: segments.count)
+                for try await (index, result) in group { results[index] = result }
+                return results
+            }
+        }
+        guard written.allSatisfy(\.isUnchanged), (try? FileStamp(path: survey.path))?.sameContent(as: survey.stamp) == true else {
+            try? FileManager.default.removeItem(atPath: arrowPath)
+            throw FilePublisher.Interruption.fileChanged
+        }
+        try ArrowStreamWriter.join(parts: parts)
+        return (arrowPath, written.reduce(0) { $0 + $1.rows })
+    }
+
+    /// Writes the rows of one segment (nil: the whole file) as record batches at `path`, the
+    /// schema first only in the first. Returns the rows written, and whether the bytes read were
+    /// those the survey read.
+    private func writePart(
+        _ survey: FileSurvey, segment: FileSegment?, path: String, defaultTimestamp: Int64, sideEffects: SerializedSideEffects
+    ) throws -> (rows: Int, isUnchanged: Bool) {
+        let schema = ArrowSchemaPlan(plan: plan, survey: survey)
+        let writer = try ArrowStreamWriter(path: path, schema: schema.fields, continuesAnother: (segment?.byteRange.lowerBound ?? 0) > 0)
+        let typer = RowTyper(plan: plan, survey: survey)
+        var idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
+        let filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
+        var hasher = SHA256()
+        let reader = try segment.map {
+            try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { hasher.update(bufferPointer: $0) }
+        } ?? SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
+        var issues: [RowIssue] = []
+        var fingerprints: [UInt8] = []
+        let firstOrdinal = segment?.firstOrdinal ?? 1
+        var ordinal = firstOrdinal - 1
+        var rows = 0
+
+        /// A row the general way: typed by RowTyper, filled, written as JSON values.
+        func takeTyped(_ source: SourceRecord) throws {
+            issues.removeAll(keepingCapacity: true)
+            guard var row = typer.type(source, ids: &idTracker, issues: &issues) else {
+                try sideEffects.setAside(source, reason: issues.map(RejectionReport.message).joined(separator: "; "))
+                return
+            }
+            let givenId = row[plan.inferenceIdColumn]
+            if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
+            try writer.append(schema.values(of: row))
+            rows += 1
+            if case .string(let id)? = givenId {
+                InferenceIdFingerprint.append(InferenceIdFingerprint.of(id), to: &fingerprints)
+            }
+        }
+        func noteFull() throws {
+            guard fingerprints.count >= 8 * 65_536 else { return }
+            try sideEffects.noteIds(fingerprints)
+            fingerprints.removeAll(keepingCapacity: true)
+        }
+
+        if survey.format == .csv, CSVRowEncoder.serves(plan) {
+            let fill = plan.fillsDefaults ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
+            let encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
+            var verdicts = VerdictOnly()
+            var doubles: [Double] = []
+            var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
+            while let line = try reader.nextCSVFields() {
+                ordinal += 1
+                try reader.withCSVFields { fields in
+                    guard let row = encoder.encode(fields, ordinal: ordinal, into: &verdicts, types: &types) else {
+                        return try takeTyped(SourceRecord(line: line, fields))
+                    }
+                    guard let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker) else {
+                        return try takeTyped(SourceRecord(line: line, fields))
+                    }
+                    try verdicts.withGeneratedId(row.generatedId ?? 0..<0) { generated in
+                        try writer.appendRow(textBytes: fields.bytes.count + 64) { arrow in
+                            encoder.appendArrow(fields, generatedId: generated, to: &arrow, doubles: &doubles)
+                        }
+                    }
+                    rows += 1
+                    if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
+                }
+                try noteFull()
+            }
+        } else {
+            while let source = try reader.next() {
+                ordinal += 1
+                try takeTyped(source)
+                try noteFull()
+            }
+        }
+        if !fingerprints.isEmpty { try sideEffects.noteIds(fingerprints) }
+        _ = try writer.finishPart()
+        let expectedRows = segment?.rowCount ?? survey.rowCount
+        let expectedDigest = segment?.sha256 ?? survey.sha256Bytes
+        return (rows, ordinal - firstOrdinal + 1 == expectedRows && Array(hasher.finalize()) == expectedDigest)
+    }
+}
+
+/// Where the parts of a bulk file, written at once, put the rows they set aside and the ids
+/// they carry: one at a time.
+final class SerializedSideEffects: @unchecked Sendable {
+    private let lock = NSLock()
+    private let rejects: RejectedRowsWriter
+    private let noteIdsInJournal: ([UInt8]) throws -> Void
+
+    init(rejects: RejectedRowsWriter, noteIds: @escaping ([UInt8]) throws -> Void) {
+        self.rejects = rejects
+        self.noteIdsInJournal = noteIds
+    }
+
+    func setAside(_ source: SourceRecord, reason: String) throws {
+        try lock.withLock { try rejects.append(source, reason: reason) }
+    }
+
+    func noteIds(_ fingerprints: [UInt8]) throws {
+        try lock.withLock { try noteIdsInJournal(fingerprints) }
+    }
+}
