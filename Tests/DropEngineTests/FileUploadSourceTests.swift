@@ -39,4 +39,25 @@ struct FileUploadSourceTests {
         while let chunk = try await iterator.next() { rest += chunk.readableBytes }
         #expect(rest == FileChunkReader.chunkSize / 2)
     }
+
+    @Test("Parts are read one after the other as one body")
+    func parts() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let sizes = [FileChunkReader.chunkSize + 5, 0, 17, FileChunkReader.chunkSize]
+        var whole: [UInt8] = []
+        var paths: [String] = []
+        for (index, size) in sizes.enumerated() {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }
+            let path = directory.path + "/part\(index)"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            whole += bytes
+            paths.append(path)
+        }
+        let source = try UploadSource.files(paths)
+        #expect(source.length == Int64(whole.count))
+        var received: [UInt8] = []
+        for try await chunk in source.chunks() { received += chunk.readableBytesView }
+        #expect(received == whole)
+    }
 }

@@ -162,8 +162,12 @@ struct SegmentTests {
         let rejects = RejectedRowsWriter(claimedPath: survey.path, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
         defer { rejects.discard() }
         let written = try await BulkArrowFile(plan: Fixtures.fraudPlan).write(survey, defaultTimestamp: 1_795_600_000, rejects: rejects) { _ in }
-        defer { try? FileManager.default.removeItem(atPath: written.path) }
-        let reader = try ArrowStreamReader(path: written.path)
+        defer { written.remove() }
+        // The stream is the parts one after the other, as the upload reads them.
+        let joined = survey.path + ".arrow"
+        try Data(written.paths.flatMap { FileManager.default.contents(atPath: $0) ?? Data() }).write(to: URL(fileURLWithPath: joined))
+        defer { unlink(joined) }
+        let reader = try ArrowStreamReader(path: joined)
         var rows: [String] = []
         while let batch = try reader.nextBatch() {
             for values in batch {

@@ -4,34 +4,50 @@ import Foundation
 
 /// A bulk file's valid rows as one Arrow IPC stream beside the claimed file, streaming (one
 /// record batch of at most 16384 rows in memory per thread), ready for `BulkPublisher` to upload.
+///
+/// A file the survey cut into segments is written one part per segment at once, each on its
+/// own thread: the stream is the parts one after the other (the first holds the schema, the last
+/// the end-of-stream marker), which the upload reads in order. Nothing joins them on disk.
+///
+/// The parts are not fsynced: after a crash, the file is written again from its source.
 struct BulkArrowFile {
     let plan: ColumnPlan
+
+    /// The files that, read one after the other, are the stream.
+    struct Parts {
+        var paths: [String]
+        var rows: Int
+
+        func remove() {
+            for path in paths { unlink(path) }
+        }
+    }
 
     /// Writes `survey`'s valid rows to an Arrow file beside `claimedPath`, setting invalid ones
     /// aside in `rejects`, and hands the fingerprints of their given inference ids to `noteIds` in
     /// packed chunks (`InferenceIdFingerprint`). CSV rows take `CSVRowEncoder`'s fast path when
     /// they can, as in the stream path; the others go through `RowTyper`.
     ///
-    /// A file the survey cut into segments is written one part per segment at once, each on its
-    /// own thread, and the parts are joined in order into one stream. Rows set aside then reach
-    /// `rejects` in the order the parts find them.
+    /// Rows set aside reach `rejects` in the order the parts find them.
     func write(
         _ survey: FileSurvey, defaultTimestamp: Int64, rejects: RejectedRowsWriter, noteIds: @escaping ([UInt8]) throws -> Void
-    ) async throws -> (path: String, rows: Int) {
+    ) async throws -> Parts {
         let arrowPath = URL(fileURLWithPath: survey.path).deletingLastPathComponent().path
             + "/." + URL(fileURLWithPath: survey.path).lastPathComponent + ".arrow"
         let sideEffects = SerializedSideEffects(rejects: rejects, noteIds: noteIds)
         let segments: [FileSegment?] = survey.segments.count > 1 ? survey.segments : [nil]
-        let parts = segments.indices.map { $0 == 0 ? arrowPath : arrowPath + ".part\($0)" }
-        defer { for part in parts.dropFirst() { unlink(part) } }
+        let paths = segments.indices.map { $0 == 0 ? arrowPath : arrowPath + ".part\($0)" }
+        let last = segments.count - 1
         let written: [(rows: Int, isUnchanged: Bool)]
         if segments.count == 1 {
-            written = [try writePart(survey, segment: nil, path: arrowPath, defaultTimestamp: defaultTimestamp, sideEffects: sideEffects)]
+            written = [try writePart(survey, segment: nil, path: arrowPath, endsStream: true, defaultTimestamp: defaultTimestamp, sideEffects: sideEffects)]
         } else {
             written = try await withThrowingTaskGroup(of: (Int, (rows: Int, isUnchanged: Bool)).self) { group in
                 for (index, segment) in segments.enumerated() {
                     group.addTask {
-                        (index, try writePart(survey, segment: segment, path: parts[index], defaultTimestamp: defaultTimestamp, sideEffects: sideEffects))
+                        (index, try writePart(
+                            survey, segment: segment, path: paths[index], endsStream: index == last, defaultTimestamp: defaultTimestamp,
+                            sideEffects: sideEffects))
                     }
                 }
                 var results = [(rows: Int, isUnchanged: Bool)](repeating: (0, false), count: segments.count)
@@ -39,19 +55,20 @@ struct BulkArrowFile {
                 return results
             }
         }
+        let parts = Parts(paths: paths, rows: written.reduce(0) { $0 + $1.rows })
         guard written.allSatisfy(\.isUnchanged), (try? FileStamp(path: survey.path))?.sameContent(as: survey.stamp) == true else {
-            try? FileManager.default.removeItem(atPath: arrowPath)
+            parts.remove()
             throw FilePublisher.Interruption.fileChanged
         }
-        try ArrowStreamWriter.join(parts: parts)
-        return (arrowPath, written.reduce(0) { $0 + $1.rows })
+        return parts
     }
 
     /// Writes the rows of one segment (nil: the whole file) as record batches at `path`, the
-    /// schema first only in the first. Returns the rows written, and whether the bytes read were
-    /// those the survey read.
+    /// schema first only in the first part, the end-of-stream marker only in the last. Returns
+    /// the rows written, and whether the bytes read were those the survey read.
     private func writePart(
-        _ survey: FileSurvey, segment: FileSegment?, path: String, defaultTimestamp: Int64, sideEffects: SerializedSideEffects
+        _ survey: FileSurvey, segment: FileSegment?, path: String, endsStream: Bool, defaultTimestamp: Int64,
+        sideEffects: SerializedSideEffects
     ) throws -> (rows: Int, isUnchanged: Bool) {
         let schema = ArrowSchemaPlan(plan: plan, survey: survey)
         let writer = try ArrowStreamWriter(path: path, schema: schema.fields, continuesAnother: (segment?.byteRange.lowerBound ?? 0) > 0)
@@ -122,7 +139,7 @@ struct BulkArrowFile {
             }
         }
         if !fingerprints.isEmpty { try sideEffects.noteIds(fingerprints) }
-        _ = try writer.finishPart()
+        _ = try writer.finish(endsStream: endsStream, durable: false)
         let expectedRows = segment?.rowCount ?? survey.rowCount
         let expectedDigest = segment?.sha256 ?? survey.sha256Bytes
         return (rows, ordinal - firstOrdinal + 1 == expectedRows && Array(hasher.finalize()) == expectedDigest)

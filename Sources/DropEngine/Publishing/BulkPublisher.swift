@@ -23,11 +23,12 @@ struct BulkPublisher {
         var rowsSent: Int
     }
 
-    /// Uploads the Arrow file and tells Openlayer about it, retrying as any request.
-    func send(arrowPath: String, merge: Bool, presentColumns: Set<String>) async -> (BatchDelivery.Outcome, String?) {
+    /// Uploads the Arrow stream (its parts, one after the other) and tells Openlayer about it,
+    /// retrying as any request.
+    func send(arrowParts: [String], merge: Bool, presentColumns: Set<String>) async -> (BatchDelivery.Outcome, String?) {
         let config = plan.wireConfig(presentColumns: presentColumns)
         return await StorageUpload.deliver(
-            file: arrowPath, objectName: "batch_data_\(Date().timeIntervalSince1970)_\(pipelineId).arrow",
+            files: arrowParts, objectName: "batch_data_\(Date().timeIntervalSince1970)_\(pipelineId).arrow",
             client: client, storage: settings.storage, delivery: delivery
         ) { [client, pipelineId] storageUri throws(OpenlayerError) in
             try await client.publishStoredData(pipelineId: pipelineId, storageUri: storageUri, performDataMerge: merge, config: config)
@@ -39,15 +40,17 @@ struct BulkPublisher {
 /// then the call that tells Openlayer where the object is — retried as a whole, so that an
 /// attempt after a failure starts with a fresh URL.
 enum StorageUpload {
-    /// - Parameter announce: the call naming the uploaded object (`POST /data`, or the
-    ///   pipeline's `referenceDatasetUri`). Returns the outcome and the storage URI used.
+    /// - Parameters:
+    ///   - files: uploaded one after the other, as one object.
+    ///   - announce: the call naming the uploaded object (`POST /data`, or the pipeline's
+    ///     `referenceDatasetUri`). Returns the outcome and the storage URI used.
     static func deliver(
-        file: String, objectName: String, client: OpenlayerClient, storage: StorageKind,
+        files: [String], objectName: String, client: OpenlayerClient, storage: StorageKind,
         delivery: BatchDelivery, announce: @escaping @Sendable (String) async throws(OpenlayerError) -> Void
     ) async -> (BatchDelivery.Outcome, String?) {
         let source: UploadSource
-        do { source = try .file(file) } catch {
-            return (.refused("cannot read \(file): \(error)"), nil)
+        do { source = try .files(files) } catch {
+            return (.refused("cannot read \(files.joined(separator: ", ")): \(error)"), nil)
         }
         let stored = StoredURI()
         let outcome = await delivery.attempt { () throws(OpenlayerError) in

@@ -18,11 +18,11 @@ struct BulkUploadPublishing: Publishing {
         let written = try await BulkArrowFile(plan: job.plan).write(job.survey, defaultTimestamp: job.defaultTimestamp, rejects: job.rejects) { fingerprints in
             if purpose == .predictions { try journal.recordInferenceIds(fingerprints: fingerprints, pipeline: pipeline, fileId: id) }
         }
-        defer { try? FileManager.default.removeItem(atPath: written.path) }
+        defer { written.remove() }
         var present = Set(job.survey.columns)
         present.insert(job.plan.inferenceIdColumn)
         present.insert(job.plan.timestampColumn)
-        let (outcome, storageUri) = await bulk.send(arrowPath: written.path, merge: merge, presentColumns: present)
+        let (outcome, storageUri) = await bulk.send(arrowParts: written.paths, merge: merge, presentColumns: present)
         file.storageUri = storageUri
         try await context.settleUpload(&file, job, outcome: outcome, rows: written.rows)
     }
@@ -37,7 +37,7 @@ struct ReferenceUploadPublishing: Publishing {
         let written = try ReferencePackage(plan: job.plan).write(job.survey, rejects: job.rejects)
         defer { try? FileManager.default.removeItem(atPath: written.path) }
         let (outcome, storageUri) = await StorageUpload.deliver(
-            file: written.path, objectName: "reference_dataset_\(Date().timeIntervalSince1970)_\(context.pipelineId).tar.gz",
+            files: [written.path], objectName: "reference_dataset_\(Date().timeIntervalSince1970)_\(context.pipelineId).tar.gz",
             client: context.client, storage: context.settings.storage, delivery: context.delivery
         ) { [client = context.client, pipelineId = context.pipelineId] storageUri throws(OpenlayerError) in
             try await client.setReferenceDataset(pipelineId: pipelineId, storageUri: storageUri)

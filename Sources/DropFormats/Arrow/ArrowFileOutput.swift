@@ -21,19 +21,10 @@ final class ArrowFileOutput {
     private(set) var bytesWritten = 0
 
     /// Creates the file, or truncates the one at `path`.
-    convenience init(path: String) throws(ArrowError) {
-        try self.init(path: path, flags: O_TRUNC)
-    }
-
-    /// Opens the file at `path` to write after its last byte.
-    convenience init(appendingTo path: String) throws(ArrowError) {
-        try self.init(path: path, flags: O_APPEND)
-    }
-
-    private init(path: String, flags: Int32) throws(ArrowError) {
+    init(path: String) throws(ArrowError) {
         var descriptor: Int32
         repeat {
-            descriptor = open(path, O_WRONLY | O_CREAT | flags | O_CLOEXEC, 0o644)
+            descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         } while descriptor < 0 && errno == EINTR
         guard descriptor >= 0 else {
             throw .system(path: path, operation: "open", errno: errno)
@@ -71,24 +62,6 @@ final class ArrowFileOutput {
         let zeros: UInt64 = 0
         let count = (8 - bytesWritten % 8) % 8
         try withUnsafeBytes(of: zeros) { (raw) throws(ArrowError) in try write(UnsafeRawBufferPointer(rebasing: raw[0..<count])) }
-    }
-
-    /// Appends the whole file at `partPath` (written by another output), through the buffer.
-    func append(fileAt partPath: String) throws(ArrowError) {
-        try flush()
-        let source = open(partPath, O_RDONLY | O_CLOEXEC)
-        guard source >= 0 else { throw .system(path: partPath, operation: "open", errno: errno) }
-        defer { close(source) }
-        while true {
-            let received = read(source, buffer, Self.capacity)
-            if received < 0 {
-                if errno == EINTR { continue }
-                throw .system(path: partPath, operation: "read", errno: errno)
-            }
-            if received == 0 { return }
-            try writeAll(UnsafeRawBufferPointer(start: buffer, count: received))
-            bytesWritten += received
-        }
     }
 
     /// Flushes and closes; `durable` first waits until the bytes are on disk.

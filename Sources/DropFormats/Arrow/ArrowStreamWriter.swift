@@ -22,8 +22,8 @@ public final class ArrowStreamWriter {
     /// and the reader refuses them.
     ///
     /// A writer that `continuesAnother` writes no schema: its record batches are one part of a
-    /// stream that several writers make at once, each on its own thread, which `join` puts
-    /// together after the first part (see `finishPart`).
+    /// stream that several writers make at once, each on its own thread, and that is read as
+    /// the parts one after the other (the first with the schema, the last with the marker).
     public init(path: String, schema: [ArrowField], maxRowsPerBatch: Int = 16384, continuesAnother: Bool = false) throws {
         precondition(maxRowsPerBatch > 0, "a record batch holds at least one row")
         guard !schema.isEmpty else { throw ArrowError.noColumns(path: path) }
@@ -109,42 +109,22 @@ public final class ArrowStreamWriter {
 
     /// Writes the last batch and the end-of-stream marker, fsyncs and closes the file. A stream
     /// of no rows is the schema and the marker alone, which pyarrow reads as an empty table.
-    public func finish() throws -> ArrowStreamSummary {
+    ///
+    /// A part other than the last of a stream written in parts leaves the marker out
+    /// (`endsStream: false`); a file that is written again from its source after a crash need
+    /// not wait for the disk (`durable: false`).
+    public func finish(endsStream: Bool = true, durable: Bool = true) throws -> ArrowStreamSummary {
         guard let output else { throw ArrowError.writerClosed(path: path) }
         self.output = nil
         if rowsInBatch > 0 {
             try flush(to: output)
         }
-        try output.write(UInt32(0xFFFF_FFFF))
-        try output.write(UInt32(0))
-        try output.finish()
-        return ArrowStreamSummary(rows: rows, batches: batches, bytes: output.bytesWritten)
-    }
-
-    /// Writes the last batch and closes the file without the end-of-stream marker: one part of
-    /// a stream that `join` finishes.
-    public func finishPart() throws -> ArrowStreamSummary {
-        guard let output else { throw ArrowError.writerClosed(path: path) }
-        self.output = nil
-        if rowsInBatch > 0 {
-            try flush(to: output)
+        if endsStream {
+            try output.write(UInt32(0xFFFF_FFFF))
+            try output.write(UInt32(0))
         }
-        try output.finish(durable: false)
+        try output.finish(durable: durable)
         return ArrowStreamSummary(rows: rows, batches: batches, bytes: output.bytesWritten)
-    }
-
-    /// Makes one stream of parts written at once: appends the later parts (each written with
-    /// `continuesAnother`) to the first (written with its schema), in order, then the
-    /// end-of-stream marker; fsyncs and closes it. The later parts' files are left as they are.
-    public static func join(parts: [String]) throws {
-        guard let first = parts.first else { return }
-        let output = try ArrowFileOutput(appendingTo: first)
-        for part in parts.dropFirst() {
-            try output.append(fileAt: part)
-        }
-        try output.write(UInt32(0xFFFF_FFFF))
-        try output.write(UInt32(0))
-        try output.finish()
     }
 
     private func flush(to output: ArrowFileOutput) throws {
