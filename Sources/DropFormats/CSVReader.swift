@@ -18,8 +18,8 @@ public final class CSVReader {
     private let file: ChunkedFileReader
     /// Offset in the window of the first byte not yet returned.
     private var cursor = 0
-    /// The physical line of `cursor`.
-    private var line = 1
+    /// The physical line of `cursor`: at the end, one more than the line feeds read.
+    public private(set) var line = 1
     private var hasStarted = false
     private var isFinished = false
     /// The fields of the record last read, unescaped, one after the other, and where each

@@ -11,12 +11,12 @@ import Testing
 struct SegmentTests {
     /// A predictions file with what makes a row boundary hard to find: quoted line feeds, blank
     /// and space-only lines, CRLF endings, a byte order mark, invalid rows, no trailing newline.
-    static func trickyCSV(rows: Int) -> String {
+    static func trickyCSV(rows: Int, quotedLineFeeds: Bool = true) -> String {
         var text = "\u{FEFF}amount,merchant,hour,prediction,scores,note\n"
         for row in 1...rows {
             let amount = row % 97 == 0 ? "abc" : (row % 3 == 0 ? "\(row).25" : "\(row)")
             let merchant = row % 5 == 0 ? "\"fuel, \"\"diesel\"\"\"" : "m\(row % 11)"
-            let note = row % 7 == 0 ? "\"line one\nline two\"" : (row % 4 == 0 ? "" : "n\(row)")
+            let note = row % 7 == 0 ? (quotedLineFeeds ? "\"line one\nline two\"" : "\"one, two\"") : (row % 4 == 0 ? "" : "n\(row)")
             let ending = row % 13 == 0 ? "\r\n" : "\n"
             text += "\(amount),\(merchant),\(row % 24),\(row % 2),\"[0.25, 0.75]\",\(note)\(ending)"
             if row % 50 == 0 { text += "\n   \n" }
@@ -190,5 +190,66 @@ struct SegmentTests {
         #expect(whole.setAside > 0 && whole.setAside == parts.setAside)
         #expect(whole.rows.count == parts.rows.count)
         #expect(whole.rows == parts.rows, "the same rows in the same order")
+    }
+
+    /// Everything a survey says about a file, but where it may cut it.
+    static func findings(_ survey: FileSurvey) -> String {
+        let stats = survey.stats.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.seen.rawValue)" }
+        return """
+            rows \(survey.rowCount) invalid \(survey.invalidRowCount) sha \(survey.sha256) columns \(survey.columns)
+            issues \(survey.rowIssues) problems \(survey.fileProblems) stats \(stats)
+            without id \(survey.rowsWithoutInferenceId) without timestamp \(survey.rowsWithoutTimestamp)
+            first \(String(describing: survey.firstInferenceId)) last \(String(describing: survey.lastInferenceId))
+            """
+    }
+
+    @Test("A survey read in parts at once says what the single pass says", arguments: [2, 3, 5])
+    func surveyInParts(parts: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // A line feed inside quotes would send the file to the single pass (see below).
+        let path = try directory.write("a.csv", Self.trickyCSV(rows: 3000, quotedLineFeeds: false))
+        let single = try Self.survey(path, workers: 1)
+        let inParts = try #require(try FileSurvey.surveyInParts(
+            path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: parts))
+        #expect(single.invalidRowCount > 0 && single.rowIssues.count > 0)
+        #expect(Self.findings(inParts) == Self.findings(single))
+        #expect(inParts.segments.count == parts)
+        #expect(inParts.segments.reduce(0) { $0 + $1.rowCount } == single.rowCount)
+        // The same rows are published from either survey's segments.
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        for segment in inParts.segments {
+            let range = Int(segment.byteRange.lowerBound)..<Int(segment.byteRange.upperBound)
+            #expect(Array(SHA256.hash(data: bytes[range])) == segment.sha256)
+        }
+    }
+
+    @Test("A part that would start inside a quoted field sends the file to the single pass")
+    func guessInsideQuotes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // One row in the middle holds a quoted note of many lines, across the middle of the file.
+        var text = "amount,merchant,hour,prediction,scores,note\n"
+        for row in 1...200 { text += "\(row),m,1,0,\"[0.5, 0.5]\",n\n" }
+        text += "1,m,1,0,\"[0.5, 0.5]\",\"" + String(repeating: "a line\n", count: 2000) + "\"\n"
+        for row in 1...200 { text += "\(row),m,1,0,\"[0.5, 0.5]\",n\n" }
+        let path = try directory.write("a.csv", text)
+        #expect(try FileSurvey.surveyInParts(path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: 2) == nil)
+        let survey = try Self.survey(path, workers: 2)
+        #expect(survey.rowCount == 401)
+        #expect(Self.findings(survey) == Self.findings(try Self.survey(path, workers: 1)))
+    }
+
+    @Test("A file that gives inference ids is surveyed in one pass")
+    func givenIds() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var text = "inference_id,amount,merchant,hour,prediction,scores\n"
+        for row in 1...2000 { text += "id\(row % 1500),\(row),m,1,0,\"[0.5, 0.5]\"\n" }
+        let path = try directory.write("a.csv", text)
+        #expect(try FileSurvey.surveyInParts(path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: 2) == nil)
+        let survey = try Self.survey(path, workers: 2)
+        #expect(survey.repeatedIds.count == 500)
+        #expect(survey.segments.count == 2)
     }
 }

@@ -46,6 +46,8 @@ public struct FileSurvey: Sendable {
     /// Where the later passes may cut the file to read it on several cores at once; empty when
     /// it is read whole.
     public var segments: [FileSegment] = []
+    /// CSV: the line after the last one read (for putting parts read at once together).
+    var endLine = 0
 
     public enum InferenceIdSlot: Sendable, Equatable {
         case given(String)
@@ -78,6 +80,9 @@ public struct FileSurvey: Sendable {
     ) throws -> FileSurvey {
         let size = (try? FileStamp(path: path).size) ?? 0
         let segments = FileSegment.count(byteCount: size, workers: workers, minimumBytes: segmentMinimumBytes)
+        if segments > 1, let inParts = try surveyInParts(path: path, format: format, plan: plan, timestamps: timestamps, parts: segments) {
+            return inParts
+        }
         let finder = RepeatedIdFinder(scratchDirectory: scratchDirectory)
         var attempts = 0
         while true {
@@ -97,17 +102,23 @@ public struct FileSurvey: Sendable {
     }
 
     /// One pass over the file, with `ids` deciding which rows repeat an id.
-    private static func pass(
-        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, ids: DuplicateIdTracker, segments: Int
+    ///
+    /// A pass over one `part` of a CSV file (`surveyInParts`) counts its rows and lines from 1,
+    /// and its `sha256Bytes` is the part's: the caller puts the parts together.
+    static func pass(
+        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, ids: DuplicateIdTracker, segments: Int,
+        part: (segment: FileSegment, header: [String])? = nil
     ) throws -> FileSurvey {
         var ids = ids
         let stamp = try FileStamp(path: path)
         var hasher = SHA256()
         let cutter = SegmentCutter(byteCount: stamp.size, segments: segments)
-        let reader = try SourceReader(path: path, format: format) { bytes in
+        let onBytes = { (bytes: UnsafeRawBufferPointer) in
             hasher.update(bufferPointer: bytes)
             if cutter.isCutting { cutter.see(bytes) }
         }
+        let reader = try part.map { try SourceReader(segment: $0.segment, path: path, format: format, header: $0.header, onBytes: onBytes) }
+            ?? SourceReader(path: path, format: format, onBytes: onBytes)
         var survey = FileSurvey(
             path: path, format: format, sha256: "", sha256Bytes: [], byteCount: stamp.size,
             modificationTime: stamp.modificationSeconds, columns: reader.header ?? [],
@@ -252,6 +263,11 @@ public struct FileSurvey: Sendable {
                 let missing = plan.required.filter { !seenJSONColumns.contains($0) }
                 if !missing.isEmpty { survey.problems.append(Self.missingColumnsProblem(missing, plan: plan)) }
             }
+        }
+        survey.endLine = reader.nextLine
+        if part != nil {
+            survey.sha256Bytes = Array(hasher.finalize())
+            return survey
         }
         // A file refused before its end was not hashed whole: hash it again for the report.
         survey.sha256Bytes = readToTheEnd ? Array(hasher.finalize()) : try FileDigest.sha256(path: path)

@@ -89,6 +89,12 @@ final class SourceReader {
         }
     }
 
+    /// CSV only: the physical line the next record would start on; at the end of what is read,
+    /// one more than the line feeds read. 0 for JSONL.
+    var nextLine: Int {
+        if case .csv(let csv) = reader { csv.line } else { 0 }
+    }
+
     /// Where the record or line read last starts in the file.
     var recordOffset: Int64 {
         switch reader {
