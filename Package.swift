@@ -58,11 +58,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // One SHA-256 block without a hashing context: a generated inference id per row.
+        .target(name: "CShortSHA256"),
         // Config, validation, defaults, batching, the delivery journal and archiving.
         .target(
             name: "DropEngine",
             dependencies: [
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                "CShortSHA256",
                 "DropFormats",
                 "OpenlayerAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -134,7 +137,7 @@ let package = Package(
             dependencies: ["OpenlayerAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "CShortSHA256"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerSandboxTests",
             dependencies: [

@@ -92,9 +92,9 @@ struct SegmentEncoder {
         let firstOrdinal = segment?.firstOrdinal ?? 1
         var ordinal = firstOrdinal - 1
 
-        /// Hands on what the last row produced; false when `emit` asks to stop.
+        /// Hands on what the last row produced; false when `emit` asks to stop. Called only when
+        /// there is something: a call to an async function is a suspension point per row.
         func handOn() async throws -> Bool {
-            guard !produced.isEmpty else { return true }
             defer { produced.removeAll(keepingCapacity: true) }
             for rows in produced where try await !emit(rows) { return false }
             return true
@@ -104,23 +104,23 @@ struct SegmentEncoder {
             while let line = try reader.nextCSVFields() {
                 ordinal += 1
                 try takeCSV(reader, line: line, ordinal: ordinal)
-                guard try await handOn() else { return .stopped }
+                if !produced.isEmpty, try await !handOn() { return .stopped }
             }
         } else if survey.format == .jsonl, JSONLRowEncoder.serves(plan) {
             while let line = try reader.nextJSONLine() {
                 ordinal += 1
                 try takeJSONL(reader, line: line, ordinal: ordinal)
-                guard try await handOn() else { return .stopped }
+                if !produced.isEmpty, try await !handOn() { return .stopped }
             }
         } else {
             while let source = try reader.next() {
                 ordinal += 1
                 try take(source, ordinal: ordinal)
-                guard try await handOn() else { return .stopped }
+                if !produced.isEmpty, try await !handOn() { return .stopped }
             }
         }
         finishBatch()
-        guard try await handOn() else { return .stopped }
+        if !produced.isEmpty, try await !handOn() { return .stopped }
         let expectedRows = segment?.rowCount ?? survey.rowCount
         let expectedDigest = segment?.sha256 ?? survey.sha256Bytes
         return ordinal - firstOrdinal + 1 == expectedRows && Array(hasher.finalize()) == expectedDigest ? .finished : .changed

@@ -1,0 +1,17 @@
+#ifndef SHORT_SHA256_H
+#define SHORT_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// SHA-256 of a message of at most 55 bytes: one compression, no context. Uses the SHA
+/// instructions when the processor has them (x86-64 SHA-NI), portable C otherwise.
+void short_sha256(const uint8_t *message, size_t length, uint8_t digest[32]);
+
+/// The same, always through portable C: for tests that compare the two.
+void short_sha256_portable(const uint8_t *message, size_t length, uint8_t digest[32]);
+
+/// Whether `short_sha256` uses the processor's SHA instructions.
+int short_sha256_uses_instructions(void);
+
+#endif

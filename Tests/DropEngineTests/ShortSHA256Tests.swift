@@ -1,0 +1,54 @@
+import CShortSHA256
+import Crypto
+@testable import DropEngine
+import Testing
+
+/// Generated inference ids hash one short message per row with a compression of their own
+/// (`short_sha256`): it must be SHA-256 exactly, on every processor.
+@Suite("SHA-256 of one block")
+struct ShortSHA256Tests {
+    static func digest(_ message: [UInt8], portable: Bool) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        message.withUnsafeBufferPointer { message in
+            digest.withUnsafeMutableBufferPointer { digest in
+                if portable {
+                    short_sha256_portable(message.baseAddress, message.count, digest.baseAddress)
+                } else {
+                    short_sha256(message.baseAddress, message.count, digest.baseAddress)
+                }
+            }
+        }
+        return digest
+    }
+
+    @Test("Every length that fits one block, both ways, is swift-crypto's SHA-256")
+    func agreesWithCrypto() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in 0...55 {
+            for _ in 0..<20 {
+                let message = (0..<length).map { _ -> UInt8 in
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return UInt8(truncatingIfNeeded: state >> 56)
+                }
+                let expected = Array(SHA256.hash(data: message))
+                #expect(Self.digest(message, portable: true) == expected, "portable, \(length) bytes")
+                #expect(Self.digest(message, portable: false) == expected, "\(short_sha256_uses_instructions() != 0 ? "SHA instructions" : "portable"), \(length) bytes")
+            }
+        }
+    }
+
+    @Test("A generated id is the v8 UUID of SHA-256(file digest, ordinal)")
+    func generatedId() {
+        let fileDigest = Array(SHA256.hash(data: Array("a file".utf8)))
+        var message = fileDigest
+        withUnsafeBytes(of: UInt64(1234).bigEndian) { message += $0 }
+        let hash = Array(SHA256.hash(data: message))
+        var uuid = Array(hash[0..<16])
+        uuid[6] = (uuid[6] & 0x0f) | 0x80
+        uuid[8] = (uuid[8] & 0x3f) | 0x80
+        let hex = uuid.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let expected = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+            .joined(separator: "-")
+        #expect(InferenceIdGenerator(fileDigest: fileDigest).id(forRow: 1234) == expected)
+    }
+}
