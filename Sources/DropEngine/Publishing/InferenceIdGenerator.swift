@@ -87,20 +87,39 @@ public struct InferenceIdGenerator: Sendable {
         }
     }
 
-    /// Writes the id's 36 bytes into `output`.
+    /// Writes the id's 36 bytes into `output`: 32 hex digits, eight at a time, and four dashes.
     func write(forRow ordinal: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(output.count >= Self.length)
         let uuid = uuid(forRow: ordinal)
-        var position = 0
-        for index in 0..<16 {
-            let half = index < 8 ? uuid.high : uuid.low
-            let byte = UInt8(truncatingIfNeeded: half >> (8 * (7 - index % 8)))
-            if index == 4 || index == 6 || index == 8 || index == 10 {
-                output[position] = UInt8(ascii: "-")
-                position += 1
-            }
-            output[position] = Hex.digit(byte >> 4)
-            output[position + 1] = Hex.digit(byte & 0x0f)
-            position += 2
-        }
+        let raw = UnsafeMutableRawPointer(output.baseAddress!)
+        let dash = UInt8(ascii: "-")
+        let second = Self.hexDigits(of: UInt32(truncatingIfNeeded: uuid.high))
+        let third = Self.hexDigits(of: UInt32(truncatingIfNeeded: uuid.low >> 32))
+        raw.storeBytes(of: Self.hexDigits(of: UInt32(truncatingIfNeeded: uuid.high >> 32)).littleEndian, toByteOffset: 0, as: UInt64.self)
+        raw.storeBytes(of: dash, toByteOffset: 8, as: UInt8.self)
+        raw.storeBytes(of: UInt32(truncatingIfNeeded: second).littleEndian, toByteOffset: 9, as: UInt32.self)
+        raw.storeBytes(of: dash, toByteOffset: 13, as: UInt8.self)
+        raw.storeBytes(of: UInt32(truncatingIfNeeded: second >> 32).littleEndian, toByteOffset: 14, as: UInt32.self)
+        raw.storeBytes(of: dash, toByteOffset: 18, as: UInt8.self)
+        raw.storeBytes(of: UInt32(truncatingIfNeeded: third).littleEndian, toByteOffset: 19, as: UInt32.self)
+        raw.storeBytes(of: dash, toByteOffset: 23, as: UInt8.self)
+        raw.storeBytes(of: UInt32(truncatingIfNeeded: third >> 32).littleEndian, toByteOffset: 24, as: UInt32.self)
+        raw.storeBytes(of: Self.hexDigits(of: UInt32(truncatingIfNeeded: uuid.low)).littleEndian, toByteOffset: 28, as: UInt64.self)
+    }
+
+    /// The eight lowercase hex digits of `value`, most significant first in memory order (the
+    /// first digit in the lowest byte). Branch-free: a digit-by-digit choice between `0`–`9` and
+    /// `a`–`f` is a coin toss the processor mispredicts, and cost more than the hash.
+    @inline(__always)
+    static func hexDigits(of value: UInt32) -> UInt64 {
+        // One nibble per byte, the most significant in the lowest byte.
+        var nibbles = UInt64(value)
+        nibbles = (nibbles | nibbles << 16) & 0x0000_FFFF_0000_FFFF
+        nibbles = (nibbles | nibbles << 8) & 0x00FF_00FF_00FF_00FF
+        nibbles = (nibbles | nibbles << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        nibbles = nibbles.byteSwapped
+        // 1 in each byte whose nibble is 10 or more, which then moves from ':' up to 'a'.
+        let letters = ((nibbles &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        return nibbles &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
     }
 }
