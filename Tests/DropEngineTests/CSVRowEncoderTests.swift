@@ -86,7 +86,7 @@ struct CSVRowEncoderTests {
             Array(text.utf8).withUnsafeBufferPointer(body)
         }
         for word in CSVCell.missingValueWords { #expect(check(word, CSVCellBytes.isMissing), "\(word)") }
-        for word in ["na", "Na", "NULL ", " NA", "#N/A N/", "nulls", "1.#INF", "-1.#IND0", "0"] {
+        for word in ["na", "Na", "NULL ", " NA", "#N/A N/", "nulls", "1.#INF", "-1.#IND0", "0", "1.5", "-1.5", "-1", "-1.#", "1.#", "-nan0", "12345678", "-N", "1."] {
             #expect(!check(word, CSVCellBytes.isMissing), "\(word)")
         }
         for text in ["True", "TRUE", "true", "False", "FALSE", "false", "yes", "True ", "tRUE"] {

@@ -12,9 +12,18 @@ enum CSVCellBytes {
     static func isMissing(_ cell: Bytes) -> Bool {
         guard let first = cell.first else { return true }
         // Every word starts with one of these and is at most 8 bytes long: most cells stop here.
+        guard cell.count <= 8 else { return false }
         switch first {
-        case UInt8(ascii: "#"), UInt8(ascii: "-"), UInt8(ascii: "1"), UInt8(ascii: "<"), UInt8(ascii: "N"), UInt8(ascii: "n"):
-            guard cell.count <= 8 else { return false }
+        case UInt8(ascii: "#"), UInt8(ascii: "<"), UInt8(ascii: "N"), UInt8(ascii: "n"):
+            break
+        case UInt8(ascii: "1"):
+            // Only `1.#IND` and `1.#QNAN`: a number such as 12.5 stops at its second byte.
+            guard cell.count >= 5, cell[1] == UInt8(ascii: "."), cell[2] == UInt8(ascii: "#") else { return false }
+        case UInt8(ascii: "-"):
+            // `-NaN`, `-nan`, `-1.#IND`, `-1.#QNAN`: a negative number stops here too.
+            guard cell.count >= 4 else { return false }
+            let second = cell[1]
+            guard second == UInt8(ascii: "N") || second == UInt8(ascii: "n") || (second == UInt8(ascii: "1") && cell[2] == UInt8(ascii: ".") && cell[3] == UInt8(ascii: "#")) else { return false }
         default:
             return false
         }
