@@ -58,14 +58,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // One SHA-256 block without a hashing context: a generated inference id per row.
-        .target(name: "CShortSHA256"),
+        // One SHA-256 block without a hashing context (a generated inference id per row), and
+        // CRC-32C (a file segment's checksum), with the processor's instructions where it has them.
+        .target(name: "CHashing"),
         // Config, validation, defaults, batching, the delivery journal and archiving.
         .target(
             name: "DropEngine",
             dependencies: [
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
-                "CShortSHA256",
+                "CHashing",
                 "DropFormats",
                 "OpenlayerAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -134,10 +135,10 @@ let package = Package(
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerAPITests",
-            dependencies: ["OpenlayerAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["OpenlayerAPI", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "CShortSHA256"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerSandboxTests",
             dependencies: [

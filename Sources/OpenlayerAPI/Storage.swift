@@ -74,21 +74,43 @@ struct MultipartUpload {
 
     func length(fileLength: Int64) -> Int64 { Int64(head.count) + fileLength + Int64(tail.count) }
 
+    /// The head, the file's chunks, the tail: each produced only when the HTTP client asks for
+    /// it, so that a slow upload holds one chunk in memory, not whatever the disk read ahead.
     func body(around source: UploadSource) -> AsyncThrowingStream<ByteBuffer, any Error> {
-        let head = self.head
-        let tail = self.tail
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    continuation.yield(ByteBuffer(bytes: head))
-                    for try await chunk in source.chunks() { continuation.yield(chunk) }
-                    continuation.yield(ByteBuffer(bytes: tail))
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        let parts = MultipartParts(head: head, chunks: source.chunks(), tail: tail)
+        return AsyncThrowingStream(unfolding: { try await parts.next() })
+    }
+}
+
+/// The parts of a multipart body in order, one at a time. Unchecked `Sendable`: one request
+/// reads one body, asking for the next part only once it has the last.
+private final class MultipartParts: @unchecked Sendable {
+    private enum Step {
+        case head, file, done
+    }
+
+    private let head: [UInt8]
+    private let tail: [UInt8]
+    private var chunks: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+    private var step = Step.head
+
+    init(head: [UInt8], chunks: AsyncThrowingStream<ByteBuffer, any Error>, tail: [UInt8]) {
+        self.head = head
+        self.tail = tail
+        self.chunks = chunks.makeAsyncIterator()
+    }
+
+    func next() async throws -> ByteBuffer? {
+        switch step {
+        case .head:
+            step = .file
+            return ByteBuffer(bytes: head)
+        case .file:
+            if let chunk = try await chunks.next() { return chunk }
+            step = .done
+            return ByteBuffer(bytes: tail)
+        case .done:
+            return nil
         }
     }
 }

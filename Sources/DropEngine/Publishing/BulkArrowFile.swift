@@ -75,9 +75,11 @@ struct BulkArrowFile {
         let typer = RowTyper(plan: plan, survey: survey)
         var idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
         let filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
+        // The whole file is checked by its SHA-256, a segment by its checksum.
         var hasher = SHA256()
+        var checksum = SegmentChecksum()
         let reader = try segment.map {
-            try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { hasher.update(bufferPointer: $0) }
+            try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { checksum.update($0) }
         } ?? SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
         var issues: [RowIssue] = []
         var fingerprints: [UInt8] = []
@@ -141,8 +143,8 @@ struct BulkArrowFile {
         if !fingerprints.isEmpty { try sideEffects.noteIds(fingerprints) }
         _ = try writer.finish(endsStream: endsStream, durable: false)
         let expectedRows = segment?.rowCount ?? survey.rowCount
-        let expectedDigest = segment?.sha256 ?? survey.sha256Bytes
-        return (rows, ordinal - firstOrdinal + 1 == expectedRows && Array(hasher.finalize()) == expectedDigest)
+        let isUnchanged = segment.map { checksum.value == $0.checksum } ?? (Array(hasher.finalize()) == survey.sha256Bytes)
+        return (rows, ordinal - firstOrdinal + 1 == expectedRows && isUnchanged)
     }
 }
 

@@ -1,4 +1,4 @@
-import CShortSHA256
+import CHashing
 
 /// Inference ids for rows that come without one.
 ///

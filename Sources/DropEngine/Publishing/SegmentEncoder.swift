@@ -85,9 +85,11 @@ struct SegmentEncoder {
     /// Reads the rows, handing each batch and each row set aside to `emit` as it is made;
     /// `emit` returns false to stop reading.
     mutating func run(emit: (EncodedRows) async throws -> Bool) async throws -> End {
+        // The whole file is checked by its SHA-256, a segment by its checksum.
         var hasher = SHA256()
+        var checksum = SegmentChecksum()
         let reader = try segment.map {
-            try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { hasher.update(bufferPointer: $0) }
+            try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { checksum.update($0) }
         } ?? SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
         let firstOrdinal = segment?.firstOrdinal ?? 1
         var ordinal = firstOrdinal - 1
@@ -122,8 +124,8 @@ struct SegmentEncoder {
         finishBatch()
         if !produced.isEmpty, try await !handOn() { return .stopped }
         let expectedRows = segment?.rowCount ?? survey.rowCount
-        let expectedDigest = segment?.sha256 ?? survey.sha256Bytes
-        return ordinal - firstOrdinal + 1 == expectedRows && Array(hasher.finalize()) == expectedDigest ? .finished : .changed
+        let isUnchanged = segment.map { checksum.value == $0.checksum } ?? (Array(hasher.finalize()) == survey.sha256Bytes)
+        return ordinal - firstOrdinal + 1 == expectedRows && isUnchanged ? .finished : .changed
     }
 
     /// Takes the CSV record `reader` read last: through the fast path when it can, else as

@@ -1,4 +1,3 @@
-import Crypto
 import DropFormats
 import Foundation
 
@@ -45,7 +44,7 @@ extension FileSurvey {
         }
         onThread("drop sha256") { wholeDigest.set(Result { try FileDigest.sha256(path: path) }) }
         for (index, range) in ranges.enumerated() {
-            let segment = FileSegment(byteRange: range, firstOrdinal: 1, rowCount: 0, firstLine: 1, sha256: [])
+            let segment = FileSegment(byteRange: range, firstOrdinal: 1, rowCount: 0, firstLine: 1, checksum: 0)
             onThread("drop survey \(index + 1)") {
                 results.set(index, Result {
                     // Rows that give an id make the file go to the single pass: nothing to collect.
@@ -66,11 +65,11 @@ extension FileSurvey {
         survey.stamp = stamp
         survey.sha256Bytes = try wholeDigest.get()
         survey.sha256 = FileDigest.hex(survey.sha256Bytes)
-        var segments = [FileSegment(byteRange: ranges[0], firstOrdinal: 1, rowCount: survey.rowCount, firstLine: 1, sha256: surveyed[0].sha256Bytes)]
+        var segments = [FileSegment(byteRange: ranges[0], firstOrdinal: 1, rowCount: survey.rowCount, firstLine: 1, checksum: surveyed[0].partChecksum)]
         var line = survey.endLine
         for (index, part) in surveyed.enumerated().dropFirst() {
             segments.append(FileSegment(
-                byteRange: ranges[index], firstOrdinal: survey.rowCount + 1, rowCount: part.rowCount, firstLine: line, sha256: part.sha256Bytes))
+                byteRange: ranges[index], firstOrdinal: survey.rowCount + 1, rowCount: part.rowCount, firstLine: line, checksum: part.partChecksum))
             survey.absorb(part, linesBefore: line - 1)
             line += part.endLine - 1
         }

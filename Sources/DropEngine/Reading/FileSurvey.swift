@@ -46,8 +46,10 @@ public struct FileSurvey: Sendable {
     /// Where the later passes may cut the file to read it on several cores at once; empty when
     /// it is read whole.
     public var segments: [FileSegment] = []
-    /// CSV: the line after the last one read (for putting parts read at once together).
+    /// CSV: the line after the last one read, and the checksum of the bytes read, when this
+    /// surveys a part of the file (for putting parts read at once together).
     var endLine = 0
+    var partChecksum: UInt32 = 0
 
     public enum InferenceIdSlot: Sendable, Equatable {
         case given(String)
@@ -112,8 +114,14 @@ public struct FileSurvey: Sendable {
         var ids = ids
         let stamp = try FileStamp(path: path)
         var hasher = SHA256()
+        // A part is checked by its checksum: the file's SHA-256 is computed beside the parts.
+        var partChecksum = SegmentChecksum()
         let cutter = SegmentCutter(byteCount: stamp.size, segments: segments)
         let onBytes = { (bytes: UnsafeRawBufferPointer) in
+            if part != nil {
+                partChecksum.update(bytes)
+                return
+            }
             hasher.update(bufferPointer: bytes)
             if cutter.isCutting { cutter.see(bytes) }
         }
@@ -266,7 +274,7 @@ public struct FileSurvey: Sendable {
         }
         survey.endLine = reader.nextLine
         if part != nil {
-            survey.sha256Bytes = Array(hasher.finalize())
+            survey.partChecksum = partChecksum.value
             return survey
         }
         // A file refused before its end was not hashed whole: hash it again for the report.

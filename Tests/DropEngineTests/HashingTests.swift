@@ -1,12 +1,13 @@
-import CShortSHA256
+import CHashing
 import Crypto
 @testable import DropEngine
 import Testing
 
 /// Generated inference ids hash one short message per row with a compression of their own
-/// (`short_sha256`): it must be SHA-256 exactly, on every processor.
-@Suite("SHA-256 of one block")
-struct ShortSHA256Tests {
+/// (`short_sha256`): it must be SHA-256 exactly, on every processor. Segments are checked by
+/// CRC-32C (`crc32c_update`), with or without the processor's instruction.
+@Suite("SHA-256 of one block, and CRC-32C")
+struct HashingTests {
     static func digest(_ message: [UInt8], portable: Bool) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         message.withUnsafeBufferPointer { message in
@@ -50,5 +51,20 @@ struct ShortSHA256Tests {
         let expected = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
             .joined(separator: "-")
         #expect(InferenceIdGenerator(fileDigest: fileDigest).id(forRow: 1234) == expected)
+    }
+
+    @Test("CRC-32C is the Castagnoli CRC, in pieces or whole, both ways")
+    func crc32c() {
+        let check = Array("123456789".utf8)
+        #expect(check.withUnsafeBufferPointer { crc32c_update(0, $0.baseAddress, $0.count) } == 0xE306_9283)
+        #expect(check.withUnsafeBufferPointer { crc32c_update_portable(0, $0.baseAddress, $0.count) } == 0xE306_9283)
+        let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let whole = bytes.withUnsafeBufferPointer { crc32c_update_portable(0, $0.baseAddress, $0.count) }
+        for cut in [0, 1, 7, 8, 9, 4097, 9999, 10_000] {
+            let pieces = bytes.withUnsafeBufferPointer { buffer in
+                crc32c_update(crc32c_update(0, buffer.baseAddress, cut), buffer.baseAddress! + cut, buffer.count - cut)
+            }
+            #expect(pieces == whole, "cut at \(cut)")
+        }
     }
 }

@@ -2,7 +2,7 @@
 // general hashing API (context set up, updated, finalized) costs three times the compression
 // itself; here the message is padded in place and compressed once.
 
-#include "short_sha256.h"
+#include "hashing.h"
 
 #include <string.h>
 

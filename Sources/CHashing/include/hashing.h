@@ -1,5 +1,5 @@
-#ifndef SHORT_SHA256_H
-#define SHORT_SHA256_H
+#ifndef HASHING_H
+#define HASHING_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,5 +13,12 @@ void short_sha256_portable(const uint8_t *message, size_t length, uint8_t digest
 
 /// Whether `short_sha256` uses the processor's SHA instructions.
 int short_sha256_uses_instructions(void);
+
+/// CRC-32C (Castagnoli) of `length` more bytes, continuing from `crc` (0 to start): the
+/// checksum of a file segment. Uses the SSE 4.2 instruction when the processor has it.
+uint32_t crc32c_update(uint32_t crc, const uint8_t *bytes, size_t length);
+
+/// The same, always through portable C: for tests that compare the two.
+uint32_t crc32c_update_portable(uint32_t crc, const uint8_t *bytes, size_t length);
 
 #endif
