@@ -96,7 +96,7 @@ public struct OpenlayerClient: Sendable {
     /// Publishes one batch by stream. Returns once the server acknowledged it with a 2xx.
     public func streamData(pipelineId: String, batch: DataStreamBatch) async throws(OpenlayerError) {
         let path = "/inference-pipelines/\(pipelineId)/data-stream"
-        let (_, body) = try await perform(.POST, path, query: [], body: batch.finished())
+        let (_, body) = try await perform(.POST, path, query: [], body: batch.buffer)
         guard case .object(let answer)? = try? JSONParser.parse(body), answer["success"] == .bool(true) else {
             throw OpenlayerError(
                 kind: .unexpectedResponse, call: "POST \(path)",
@@ -120,7 +120,7 @@ public struct OpenlayerClient: Sendable {
 
     /// `POST /storage/presigned-url?objectName=…`: where to upload a file.
     public func presignedURL(objectName: String) async throws(OpenlayerError) -> PresignedURL {
-        let (_, body) = try await perform(.POST, "/storage/presigned-url", query: [("objectName", objectName)], body: nil)
+        let (_, body) = try await perform(.POST, "/storage/presigned-url", query: [("objectName", objectName)], body: nil as ByteBuffer?)
         return try decode(body, call: "POST /storage/presigned-url")
     }
 
@@ -180,7 +180,7 @@ public struct OpenlayerClient: Sendable {
     private func send<Response: Decodable>(
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = []
     ) async throws(OpenlayerError) -> Response {
-        let (_, body) = try await perform(method, path, query: query, body: nil)
+        let (_, body) = try await perform(method, path, query: query, body: nil as ByteBuffer?)
         return try decode(body, call: "\(method) \(path)")
     }
 
@@ -208,6 +208,12 @@ public struct OpenlayerClient: Sendable {
     private func perform(
         _ method: HTTPMethod, _ path: String, query: [(String, String)], body: [UInt8]?
     ) async throws(OpenlayerError) -> (HTTPResponseStatus, [UInt8]) {
+        try await perform(method, path, query: query, body: body.map { ByteBuffer(bytes: $0) })
+    }
+
+    private func perform(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)], body: ByteBuffer?
+    ) async throws(OpenlayerError) -> (HTTPResponseStatus, [UInt8]) {
         let call = "\(method) \(path)"
         var request = HTTPClientRequest(url: baseURL + path + Self.queryString(query))
         request.method = method
@@ -216,7 +222,7 @@ public struct OpenlayerClient: Sendable {
         request.headers.add(name: "User-Agent", value: "openlayer-drop")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.body = .bytes(body)
         }
         let response: HTTPClientResponse
         let answer: [UInt8]

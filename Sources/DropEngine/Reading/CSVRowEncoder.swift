@@ -32,6 +32,16 @@ final class CSVRowEncoder {
     struct Fill {
         let ids: InferenceIdGenerator
         let defaultTimestamp: Int64
+        /// `defaultTimestamp` in decimal, written once instead of once per row.
+        let defaultTimestampText: [UInt8]
+
+        init(ids: InferenceIdGenerator, defaultTimestamp: Int64) {
+            self.ids = ids
+            self.defaultTimestamp = defaultTimestamp
+            var text: [UInt8] = []
+            JSONWriter.appendInteger(defaultTimestamp, to: &text)
+            defaultTimestampText = text
+        }
     }
 
     let kinds: [ColumnKind]
@@ -106,7 +116,7 @@ final class CSVRowEncoder {
                 if index == idIndex, let fill {
                     row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
                 } else if index == timestampIndex, let fill {
-                    out.appendJSONInteger(fill.defaultTimestamp)
+                    out.append(contentsOf: fill.defaultTimestampText)
                 } else {
                     out.append(contentsOf: Self.null)
                 }
@@ -129,7 +139,7 @@ final class CSVRowEncoder {
             if timestampIndex == nil {
                 out.append(UInt8(ascii: ","))
                 out.append(contentsOf: timestampKey)
-                out.appendJSONInteger(fill.defaultTimestamp)
+                out.append(contentsOf: fill.defaultTimestampText)
             }
         }
         out.append(UInt8(ascii: "}"))

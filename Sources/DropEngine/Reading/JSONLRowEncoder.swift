@@ -115,7 +115,7 @@ final class JSONLRowEncoder {
                     if isIdColumn[column], let fill {
                         row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
                     } else if isTimestampColumn[column], let fill {
-                        out.appendJSONInteger(fill.defaultTimestamp)
+                        out.append(contentsOf: fill.defaultTimestampText)
                     } else {
                         out.append(contentsOf: Self.null)
                     }
@@ -161,7 +161,7 @@ final class JSONLRowEncoder {
             if !sawTimestamp {
                 out.append(UInt8(ascii: ","))
                 out.append(contentsOf: timestampKey)
-                out.appendJSONInteger(fill.defaultTimestamp)
+                out.append(contentsOf: fill.defaultTimestampText)
             }
         }
         out.append(UInt8(ascii: "}"))
