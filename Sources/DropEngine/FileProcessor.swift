@@ -85,7 +85,12 @@ public struct FileProcessor: Sendable {
         let folder = kind.path(under: directories.processing, pipeline: pipeline)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let staging = folder + "/.copy-" + UUID().uuidString
-        try FileManager.default.copyItem(atPath: path, toPath: staging)
+        do {
+            try ParallelFileCopy.copy(from: path, to: staging, threads: settings.workers)
+        } catch {
+            unlink(staging)
+            throw error
+        }
         if let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date {
             try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: staging)
         }
