@@ -67,4 +67,26 @@ struct HashingTests {
             #expect(pieces == whole, "cut at \(cut)")
         }
     }
+
+    @Test("Four blocks at once are four SHA-256s; ids made four at a time are the ids made one by one")
+    func fourAtOnce() {
+        for length in [0, 1, 40, 55] {
+            let messages = (0..<(4 * length)).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ length) }
+            var digests = [UInt8](repeating: 0, count: 128)
+            messages.withUnsafeBufferPointer { messages in
+                digests.withUnsafeMutableBufferPointer { short_sha256_x4(messages.baseAddress, length, $0.baseAddress) }
+            }
+            for lane in 0..<4 {
+                let expected = Array(SHA256.hash(data: messages[(lane * length)..<((lane + 1) * length)]))
+                #expect(Array(digests[(32 * lane)..<(32 * lane + 32)]) == expected, "\(length) bytes, lane \(lane)")
+            }
+        }
+        let generator = InferenceIdGenerator(fileDigest: Array(SHA256.hash(data: Array("a file".utf8))))
+        let ids = GeneratedIds(generator)
+        for ordinal in [1, 2, 3, 4, 5, 9, 8, 7, 1000, 2, 1001] {
+            var text = [UInt8]()
+            ids.append(forRow: ordinal, to: &text)
+            #expect(String(decoding: text, as: UTF8.self) == generator.id(forRow: ordinal), "row \(ordinal)")
+        }
+    }
 }

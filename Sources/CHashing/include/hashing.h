@@ -8,6 +8,11 @@
 /// instructions when the processor has them (x86-64 SHA-NI), portable C otherwise.
 void short_sha256(const uint8_t *message, size_t length, uint8_t digest[32]);
 
+/// `short_sha256` of four messages of `length` bytes each, one after the other in `messages`,
+/// into four digests one after the other: the four compressions interleaved, so the processor
+/// works on one while another waits for its last instruction.
+void short_sha256_x4(const uint8_t *messages, size_t length, uint8_t digests[128]);
+
 /// The same, always through portable C: for tests that compare the two.
 void short_sha256_portable(const uint8_t *message, size_t length, uint8_t digest[32]);
 

@@ -30,13 +30,14 @@ final class CSVRowEncoder {
 
     /// Filling in ids and timestamps (predictions, when publishing).
     struct Fill {
-        let ids: InferenceIdGenerator
+        /// The generated ids, made a few rows ahead: one per encoder.
+        let ids: GeneratedIds
         let defaultTimestamp: Int64
         /// `defaultTimestamp` in decimal, written once instead of once per row.
         let defaultTimestampText: [UInt8]
 
         init(ids: InferenceIdGenerator, defaultTimestamp: Int64) {
-            self.ids = ids
+            self.ids = GeneratedIds(ids)
             self.defaultTimestamp = defaultTimestamp
             var text: [UInt8] = []
             JSONWriter.appendInteger(defaultTimestamp, to: &text)

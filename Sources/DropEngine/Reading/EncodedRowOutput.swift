@@ -17,7 +17,7 @@ protocol EncodedRowOutput {
     mutating func appendJSONInteger(_ value: Int64)
     /// Writes the id generated for row `ordinal` (without quotes); returns where its bytes
     /// are, in `generatedIdBytes`.
-    mutating func appendInferenceId(_ ids: InferenceIdGenerator, ordinal: Int) -> Range<Int>
+    mutating func appendInferenceId(_ ids: GeneratedIds, ordinal: Int) -> Range<Int>
     /// The bytes a range from `appendInferenceId` points into.
     func withGeneratedId<Result>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result
 }
@@ -36,7 +36,7 @@ extension Array: EncodedRowOutput where Element == UInt8 {
         JSONWriter.appendInteger(value, to: &self)
     }
 
-    mutating func appendInferenceId(_ ids: InferenceIdGenerator, ordinal: Int) -> Range<Int> {
+    mutating func appendInferenceId(_ ids: GeneratedIds, ordinal: Int) -> Range<Int> {
         let start = count
         ids.append(forRow: ordinal, to: &self)
         return start..<count
@@ -59,7 +59,7 @@ struct VerdictOnly: EncodedRowOutput {
     mutating func appendJSONString(utf8 bytes: UnsafeBufferPointer<UInt8>) {}
     mutating func appendJSONInteger(_ value: Int64) {}
 
-    mutating func appendInferenceId(_ ids: InferenceIdGenerator, ordinal: Int) -> Range<Int> {
+    mutating func appendInferenceId(_ ids: GeneratedIds, ordinal: Int) -> Range<Int> {
         generatedId.removeAll(keepingCapacity: true)
         ids.append(forRow: ordinal, to: &generatedId)
         return 0..<generatedId.count
@@ -150,7 +150,7 @@ final class JSONRowBytes: EncodedRowOutput {
         JSONWriter.withDecimalText(of: value) { append(contentsOf: $0) }
     }
 
-    func appendInferenceId(_ ids: InferenceIdGenerator, ordinal: Int) -> Range<Int> {
+    func appendInferenceId(_ ids: GeneratedIds, ordinal: Int) -> Range<Int> {
         reserve(InferenceIdGenerator.length)
         let start = count
         ids.write(forRow: ordinal, into: UnsafeMutableBufferPointer(start: base + count, count: InferenceIdGenerator.length))
