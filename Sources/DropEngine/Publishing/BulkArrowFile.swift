@@ -1,4 +1,3 @@
-import Crypto
 import DropFormats
 import Foundation
 
@@ -75,12 +74,11 @@ struct BulkArrowFile {
         let typer = RowTyper(plan: plan, survey: survey)
         var idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
         let filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
-        // The whole file is checked by its SHA-256, a segment by its checksum.
-        var hasher = SHA256()
+        // What is read is checked against the survey's checksum of the segment, or of the file.
         var checksum = SegmentChecksum()
         let reader = try segment.map {
             try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { checksum.update($0) }
-        } ?? SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
+        } ?? SourceReader(path: survey.path, format: survey.format) { checksum.update($0) }
         var issues: [RowIssue] = []
         var fingerprints: [UInt8] = []
         let firstOrdinal = segment?.firstOrdinal ?? 1
@@ -143,7 +141,7 @@ struct BulkArrowFile {
         if !fingerprints.isEmpty { try sideEffects.noteIds(fingerprints) }
         _ = try writer.finish(endsStream: endsStream, durable: false)
         let expectedRows = segment?.rowCount ?? survey.rowCount
-        let isUnchanged = segment.map { checksum.value == $0.checksum } ?? (Array(hasher.finalize()) == survey.sha256Bytes)
+        let isUnchanged = checksum.value == (segment?.checksum ?? survey.checksum)
         return (rows, ordinal - firstOrdinal + 1 == expectedRows && isUnchanged)
     }
 }

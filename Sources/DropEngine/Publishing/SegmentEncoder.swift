@@ -1,4 +1,3 @@
-import Crypto
 import DropFormats
 import Foundation
 import OpenlayerAPI
@@ -85,12 +84,11 @@ struct SegmentEncoder {
     /// Reads the rows, handing each batch and each row set aside to `emit` as it is made;
     /// `emit` returns false to stop reading.
     mutating func run(emit: (EncodedRows) async throws -> Bool) async throws -> End {
-        // The whole file is checked by its SHA-256, a segment by its checksum.
-        var hasher = SHA256()
+        // What is read is checked against the survey's checksum of the segment, or of the file.
         var checksum = SegmentChecksum()
         let reader = try segment.map {
             try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { checksum.update($0) }
-        } ?? SourceReader(path: survey.path, format: survey.format) { hasher.update(bufferPointer: $0) }
+        } ?? SourceReader(path: survey.path, format: survey.format) { checksum.update($0) }
         let firstOrdinal = segment?.firstOrdinal ?? 1
         var ordinal = firstOrdinal - 1
 
@@ -124,7 +122,7 @@ struct SegmentEncoder {
         finishBatch()
         if !produced.isEmpty, try await !handOn() { return .stopped }
         let expectedRows = segment?.rowCount ?? survey.rowCount
-        let isUnchanged = segment.map { checksum.value == $0.checksum } ?? (Array(hasher.finalize()) == survey.sha256Bytes)
+        let isUnchanged = checksum.value == (segment?.checksum ?? survey.checksum)
         return ordinal - firstOrdinal + 1 == expectedRows && isUnchanged ? .finished : .changed
     }
 

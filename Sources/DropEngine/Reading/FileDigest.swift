@@ -4,15 +4,22 @@ import Foundation
 /// SHA-256 of a file, streamed; for the cases where no parsing pass computes it on the way.
 enum FileDigest {
     static func sha256(path: String) throws -> [UInt8] {
+        try sha256AndChecksum(path: path).sha256
+    }
+
+    /// The file's SHA-256 and its CRC-32C (`SegmentChecksum`), in one read.
+    static func sha256AndChecksum(path: String) throws -> (sha256: [UInt8], checksum: UInt32) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
         defer { try? handle.close() }
         var hasher = SHA256()
+        var checksum = SegmentChecksum()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hasher.update(data: chunk)
+            chunk.withUnsafeBytes { checksum.update($0) }
         }
-        return Array(hasher.finalize())
+        return (Array(hasher.finalize()), checksum.value)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -15,7 +15,7 @@ extension FileSurvey {
     ///
     /// Only files whose rows give no inference id: repeated ids are found by comparing every
     /// row with every earlier one, across parts, which the single pass does in bounded memory.
-    /// The whole file's SHA-256 is computed on a thread of its own beside the parts.
+    /// The whole file's SHA-256 (and checksum) is computed on a thread of its own beside the parts.
     static func surveyInParts(path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, parts: Int) throws -> FileSurvey? {
         guard format == .csv, CSVRowEncoder.serves(plan) else { return nil }
         let stamp = try FileStamp(path: path)
@@ -42,7 +42,7 @@ extension FileSurvey {
             thread.name = name
             thread.start()
         }
-        onThread("drop sha256") { wholeDigest.set(Result { try FileDigest.sha256(path: path) }) }
+        onThread("drop sha256") { wholeDigest.set(Result { try FileDigest.sha256AndChecksum(path: path) }) }
         for (index, range) in ranges.enumerated() {
             let segment = FileSegment(byteRange: range, firstOrdinal: 1, rowCount: 0, firstLine: 1, checksum: 0)
             onThread("drop survey \(index + 1)") {
@@ -63,7 +63,7 @@ extension FileSurvey {
         else { return nil }
         var survey = surveyed[0]
         survey.stamp = stamp
-        survey.sha256Bytes = try wholeDigest.get()
+        (survey.sha256Bytes, survey.checksum) = try wholeDigest.get()
         survey.sha256 = FileDigest.hex(survey.sha256Bytes)
         var segments = [FileSegment(byteRange: ranges[0], firstOrdinal: 1, rowCount: survey.rowCount, firstLine: 1, checksum: surveyed[0].partChecksum)]
         var line = survey.endLine
@@ -141,16 +141,16 @@ private final class PartResults: @unchecked Sendable {
     }
 }
 
-/// The whole file's digest, computed on its own thread.
+/// The whole file's SHA-256 and checksum, computed on a thread of their own.
 private final class DigestResult: @unchecked Sendable {
     private let lock = NSLock()
-    private var result: Result<[UInt8], any Error>?
+    private var result: Result<(sha256: [UInt8], checksum: UInt32), any Error>?
 
-    func set(_ result: Result<[UInt8], any Error>) {
+    func set(_ result: Result<(sha256: [UInt8], checksum: UInt32), any Error>) {
         lock.withLock { self.result = result }
     }
 
-    func get() throws -> [UInt8] {
+    func get() throws -> (sha256: [UInt8], checksum: UInt32) {
         try lock.withLock { try result!.get() }
     }
 }
