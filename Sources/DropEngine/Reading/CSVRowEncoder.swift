@@ -34,14 +34,14 @@ final class CSVRowEncoder {
         let ids: GeneratedIds
         let defaultTimestamp: Int64
         /// `defaultTimestamp` in decimal, written once instead of once per row.
-        let defaultTimestampText: [UInt8]
+        let defaultTimestampText: ShortBytes
 
         init(ids: InferenceIdGenerator, defaultTimestamp: Int64) {
             self.ids = GeneratedIds(ids)
             self.defaultTimestamp = defaultTimestamp
             var text: [UInt8] = []
             JSONWriter.appendInteger(defaultTimestamp, to: &text)
-            defaultTimestampText = text
+            defaultTimestampText = ShortBytes(text)
         }
     }
 
@@ -58,6 +58,10 @@ final class CSVRowEncoder {
     private let idKey: [UInt8]
     private let timestampKey: [UInt8]
     let fill: Fill?
+    /// `fill`'s parts, held apart: binding the optional `fill` at every cell copied it, and
+    /// retained what it holds.
+    private let generatedIds: GeneratedIds?
+    private let timestampText: ShortBytes?
 
     /// Whether the fast path can serve files of this plan at all: not ground truths, whose rows
     /// are projected on two columns and must carry an id.
@@ -86,6 +90,8 @@ final class CSVRowEncoder {
         idKey = Self.key(plan.inferenceIdColumn)
         timestampKey = Self.key(plan.timestampColumn)
         self.fill = fill
+        generatedIds = fill?.ids
+        timestampText = fill?.defaultTimestampText
     }
 
     private static func key(_ name: String) -> [UInt8] {
@@ -114,12 +120,12 @@ final class CSVRowEncoder {
             keys.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[keyStart..<keyEnds[index]])) }
             let cell = index < fields.count ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
             if CSVCellBytes.isMissing(cell) {
-                if index == idIndex, let fill {
-                    row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
-                } else if index == timestampIndex, let fill {
-                    out.append(contentsOf: fill.defaultTimestampText)
+                if index == idIndex, let generatedIds {
+                    row.generatedId = appendId(generatedIds, ordinal: ordinal, to: &out)
+                } else if index == timestampIndex, let timestampText {
+                    timestampText.append(to: &out)
                 } else {
-                    out.append(contentsOf: Self.null)
+                    out.append(word: JSONWords.null, count: 4)
                 }
                 continue
             }
@@ -131,17 +137,15 @@ final class CSVRowEncoder {
             if index == idIndex { row.givenId = Self.range(of: index, in: fields) }
             if index == timestampIndex { row.hasTimestamp = true }
         }
-        if let fill {
-            if idIndex == nil {
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: idKey)
-                row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
-            }
-            if timestampIndex == nil {
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: timestampKey)
-                out.append(contentsOf: fill.defaultTimestampText)
-            }
+        if idIndex == nil, let generatedIds {
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: idKey)
+            row.generatedId = appendId(generatedIds, ordinal: ordinal, to: &out)
+        }
+        if timestampIndex == nil, let timestampText {
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: timestampKey)
+            timestampText.append(to: &out)
         }
         out.append(UInt8(ascii: "}"))
         return row
@@ -158,11 +162,10 @@ final class CSVRowEncoder {
         return InferenceIdFingerprint.mixing(hash)
     }
 
-    private static let null: [UInt8] = Array("null".utf8)
 
-    private func appendId<Output: EncodedRowOutput>(_ fill: Fill, ordinal: Int, to out: inout Output) -> Range<Int> {
+    private func appendId<Output: EncodedRowOutput>(_ ids: GeneratedIds, ordinal: Int, to out: inout Output) -> Range<Int> {
         out.append(UInt8(ascii: "\""))
-        let id = out.appendInferenceId(fill.ids, ordinal: ordinal)
+        let id = out.appendInferenceId(ids, ordinal: ordinal)
         out.append(UInt8(ascii: "\""))
         return id
     }
@@ -186,7 +189,7 @@ final class CSVRowEncoder {
                 return appendNumber(cell, integral: column.allIntegers, to: &out)
             }
             if column.allBooleans, let flag = CSVCellBytes.boolean(cell) {
-                out.append(contentsOf: flag ? Self.trueBytes : Self.falseBytes)
+                if flag { out.append(word: JSONWords.true, count: 4) } else { out.append(word: JSONWords.false, count: 5) }
                 return .bool
             }
             return appendText(cell, to: &out)
@@ -206,8 +209,6 @@ final class CSVRowEncoder {
         }
     }
 
-    private static let trueBytes: [UInt8] = Array("true".utf8)
-    private static let falseBytes: [UInt8] = Array("false".utf8)
 
     private func appendText<Output: EncodedRowOutput>(_ cell: CSVCellBytes.Bytes, to out: inout Output) -> ColumnStats.Seen? {
         guard cell.count <= ValueTyping.maximumTextLength, CSVCellBytes.isValidUTF8(cell) else { return nil }
@@ -220,7 +221,7 @@ final class CSVRowEncoder {
         case .integer?:
             out.append(contentsOf: cell)
             if integral { return .integer }
-            out.append(contentsOf: Self.pointZero)
+            out.append(word: JSONWords.pointZero, count: 2)
             return .double
         case .double?:
             out.append(contentsOf: cell)
@@ -230,7 +231,6 @@ final class CSVRowEncoder {
         }
     }
 
-    private static let pointZero: [UInt8] = Array(".0".utf8)
 
     /// `"[0.9, 0.1]"`: a list of canonical numbers with blanks between, of the right length,
     /// summing to 1 (0.9 to 1.1) exactly as `ValueTyping` sums it; written without the blanks,
@@ -258,7 +258,7 @@ final class CSVRowEncoder {
             guard let kind = CSVCellBytes.canonicalNumber(number), let value = Self.double(number) else { return giveUp() }
             if items > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: number)
-            if case .integer = kind { out.append(contentsOf: Self.pointZero) }
+            if case .integer = kind { out.append(word: JSONWords.pointZero, count: 2) }
             sum += value
             items += 1
             index = end

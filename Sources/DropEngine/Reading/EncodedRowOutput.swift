@@ -11,6 +11,9 @@ protocol EncodedRowOutput {
     mutating func append(_ byte: UInt8)
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
     mutating func append(contentsOf bytes: [UInt8])
+    /// Appends the first `count` (at most 8) bytes of `word` in memory order: short constants
+    /// such as `null` with one store, where a constant array is a lazy global and a retain.
+    mutating func append(word: UInt64, count: Int)
     /// Drops what was written from `position` on: a row given up on leaves nothing behind.
     mutating func truncate(to position: Int)
     mutating func appendJSONString(utf8 bytes: UnsafeBufferPointer<UInt8>)
@@ -24,6 +27,10 @@ protocol EncodedRowOutput {
 
 /// JSON into a request body.
 extension Array: EncodedRowOutput where Element == UInt8 {
+    mutating func append(word: UInt64, count: Int) {
+        for index in 0..<count { append(UInt8(truncatingIfNeeded: word >> (8 * index))) }
+    }
+
     mutating func truncate(to position: Int) {
         removeSubrange(position...)
     }
@@ -55,6 +62,7 @@ struct VerdictOnly: EncodedRowOutput {
     mutating func append(_ byte: UInt8) {}
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {}
     mutating func append(contentsOf bytes: [UInt8]) {}
+    mutating func append(word: UInt64, count: Int) {}
     mutating func truncate(to position: Int) {}
     mutating func appendJSONString(utf8 bytes: UnsafeBufferPointer<UInt8>) {}
     mutating func appendJSONInteger(_ value: Int64) {}
@@ -128,6 +136,13 @@ final class JSONRowBytes: EncodedRowOutput {
         bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
+    @inline(__always)
+    func append(word: UInt64, count: Int) {
+        reserve(8)
+        UnsafeMutableRawPointer(base + self.count).storeBytes(of: word.littleEndian, as: UInt64.self)
+        self.count += count
+    }
+
     func truncate(to position: Int) {
         count = min(count, max(0, position))
     }
@@ -161,4 +176,32 @@ final class JSONRowBytes: EncodedRowOutput {
     func withGeneratedId<Result>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
     }
+}
+
+/// Up to 24 bytes held in three words, appended with three stores (`append(word:count:)`): the
+/// default timestamp's digits, written into every row that has none.
+struct ShortBytes {
+    private var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    let count: Int
+
+    init(_ bytes: [UInt8]) {
+        precondition(bytes.count <= 24, "at most 24 bytes")
+        count = bytes.count
+        withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: bytes) }
+    }
+
+    @inline(__always)
+    func append<Output: EncodedRowOutput>(to out: inout Output) {
+        out.append(word: UInt64(littleEndian: words.0), count: min(8, count))
+        if count > 8 { out.append(word: UInt64(littleEndian: words.1), count: min(8, count - 8)) }
+        if count > 16 { out.append(word: UInt64(littleEndian: words.2), count: count - 16) }
+    }
+}
+
+/// JSON's words as `append(word:count:)` takes them.
+enum JSONWords {
+    static let null: UInt64 = 0x6C6C_756E  // "null"
+    static let `true`: UInt64 = 0x6575_7274  // "true"
+    static let `false`: UInt64 = 0x65_736C_6166  // "false"
+    static let pointZero: UInt64 = 0x302E  // ".0"
 }

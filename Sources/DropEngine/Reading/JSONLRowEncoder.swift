@@ -115,7 +115,7 @@ final class JSONLRowEncoder {
                     if isIdColumn[column], let fill {
                         row.generatedId = appendId(fill, ordinal: ordinal, to: &out)
                     } else if isTimestampColumn[column], let fill {
-                        out.append(contentsOf: fill.defaultTimestampText)
+                        fill.defaultTimestampText.append(to: &out)
                     } else {
                         out.append(contentsOf: Self.null)
                     }
@@ -161,7 +161,7 @@ final class JSONLRowEncoder {
             if !sawTimestamp {
                 out.append(UInt8(ascii: ","))
                 out.append(contentsOf: timestampKey)
-                out.append(contentsOf: fill.defaultTimestampText)
+                fill.defaultTimestampText.append(to: &out)
             }
         }
         out.append(UInt8(ascii: "}"))
