@@ -104,4 +104,24 @@ struct CSVRowEncoderTests {
             #expect(Array(text.utf8).withUnsafeBufferPointer { CSVCellBytes.canonicalNumber($0) } == nil, "\(text)")
         }
     }
+
+    @Test("A score's double is the one Double(String) reads, to the last bit")
+    func scoreDoubles() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var texts = ["0", "-0", "0.5", "1.", ".5", "-.25", "0.1", "0.7", "123456789012345", "1234567890123456", "0.000000000000001", "9.99999999999999"]
+        for _ in 0..<5000 {
+            let digits = String(next() % 1_000_000_000_000_000)
+            let point = Int(next() % UInt64(digits.count + 1))
+            let text = (next() % 2 == 0 ? "-" : "") + digits.prefix(point) + "." + digits.dropFirst(point)
+            texts.append(text)
+        }
+        for text in texts {
+            let fast = Array(text.utf8).withUnsafeBufferPointer { CSVRowEncoder.double($0) }
+            #expect(fast?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
 }

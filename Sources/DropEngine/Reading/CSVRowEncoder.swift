@@ -291,30 +291,59 @@ final class CSVRowEncoder {
         }
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
-
     /// `[-]digits[.digits]` with at most 15 significant digits: exactly `mantissa / 10^k`.
     private static func shortDecimal(_ number: CSVCellBytes.Bytes) -> Double? {
+        let count = number.count
+        var index = 0
+        var negative = false
+        if count > 0, number[0] == UInt8(ascii: "-") {
+            negative = true
+            index = 1
+        }
         var mantissa: UInt64 = 0
         var digits = 0
         var fractionDigits = 0
         var seenPoint = false
-        var negative = false
-        for (index, byte) in number.enumerated() {
-            if byte == UInt8(ascii: "-"), index == 0 {
-                negative = true
-            } else if byte == UInt8(ascii: "."), !seenPoint {
-                seenPoint = true
-            } else if CSVCellBytes.isDigit(byte) {
-                mantissa = mantissa * 10 + UInt64(byte &- UInt8(ascii: "0"))
+        while index < count {
+            let byte = number[index]
+            let digit = byte &- UInt8(ascii: "0")
+            if digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
                 digits += 1
                 if seenPoint { fractionDigits += 1 }
-                if digits > 15 { return nil }
+            } else if byte == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
             } else {
                 return nil
             }
+            index += 1
         }
-        let value = Double(mantissa) / powersOfTen[fractionDigits]
+        guard digits <= 15 else { return nil }
+        let value = Double(mantissa) / powerOfTen(fractionDigits)
         return negative ? -value : value
+    }
+
+    /// 10^exponent for 0 through 15, each exact in a double; a switch, not a global array,
+    /// which costs a lazy-init check at every call.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: 1
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        default: 1e15
+        }
     }
 }
