@@ -69,9 +69,11 @@ public struct DropService: Service, CustomStringConvertible {
         await withTaskGroup(of: Void.self) { group in
             for worker in workers {
                 group.addTask {
-                    // A big file is read by `workers` threads at once; one more archives the last.
+                    // A big file is read by `workers` threads at once (at least two: one archives the
+                    // last file while the next is read). A thread more costs the many small files
+                    // more in hand-offs than it gives the big ones.
                     let executor = BlockingWorkExecutor(
-                        name: "drop " + worker.queue.pipeline, threads: worker.processor.binding.config.publish.workers + 1)
+                        name: "drop " + worker.queue.pipeline, threads: max(2, worker.processor.binding.config.publish.workers))
                     defer { executor.shutdown() }
                     await withTaskExecutorPreference(executor) { await worker.run() }
                 }
