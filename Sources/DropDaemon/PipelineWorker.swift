@@ -8,7 +8,8 @@ import ServiceLifecycle
 ///
 /// A published file is archived (moved, its receipt written and flushed, the journal told)
 /// beside the next file's publishing: nothing in that step reaches Openlayer, and with many
-/// small files it is a third of the work. One archive at a time, in drop order.
+/// small files it is a third of the work, most of it waiting for the disk. Up to two archives
+/// at a time, started in drop order.
 struct PipelineWorker: Sendable {
     let queue: PipelineQueue
     let processor: FileProcessor
@@ -16,11 +17,15 @@ struct PipelineWorker: Sendable {
     let retryDelay: Duration
     let logger: Logger
 
+    /// Archives under way at once: a second one waits for the disk while the first does.
+    static let archivesInFlight = 2
+
     func run() async {
         await withTaskGroup(of: Void.self) { archiving in
+            var archives = 0
             do {
                 for entry in try processor.leftovers() {
-                    guard await process(entry, isCurrent: true, archiving: &archiving) else { return }
+                    guard await process(entry, isCurrent: true, archiving: &archiving, archives: &archives) else { return }
                 }
             } catch {
                 logger.error("cannot read the files left in work", metadata: ["error": "\(error)"])
@@ -30,9 +35,9 @@ struct PipelineWorker: Sendable {
                 switch work {
                 case .inbox(let path, let kind, let complete):
                     guard let entry = await claimWhenQuiet(path, kind: kind, complete: complete) else { continue }
-                    guard await process(entry, isCurrent: true, archiving: &archiving) else { return }
+                    guard await process(entry, isCurrent: true, archiving: &archiving, archives: &archives) else { return }
                 case .claimed(let entry):
-                    guard await process(entry, isCurrent: false, archiving: &archiving) else { return }
+                    guard await process(entry, isCurrent: false, archiving: &archiving, archives: &archives) else { return }
                 }
             }
         }
@@ -61,12 +66,13 @@ struct PipelineWorker: Sendable {
         }
     }
 
-    /// Publishes a file, and starts its archive once the previous file's archive is done.
-    /// Returns false when the worker must stop (shutdown).
-    private func process(_ entry: JournalFile, isCurrent: Bool, archiving: inout TaskGroup<Void>) async -> Bool {
+    /// Publishes a file, and starts its archive once fewer than `archivesInFlight` are under way
+    /// (`archives` counts them). Returns false when the worker must stop (shutdown).
+    private func process(_ entry: JournalFile, isCurrent: Bool, archiving: inout TaskGroup<Void>, archives: inout Int) async -> Bool {
         do {
             guard case .readyToArchive(let ready) = try await processor.carryToArchive(entry, isCurrent: isCurrent) else { return true }
-            await archiving.next()
+            if archives >= Self.archivesInFlight, await archiving.next() != nil { archives -= 1 }
+            archives += 1
             archiving.addTask { [self] in
                 do {
                     _ = try processor.archive(ready)
