@@ -17,12 +17,6 @@ struct BulkPublisher {
     let pipelineId: String
     let delivery: BatchDelivery
 
-    struct Result {
-        var outcome: BatchDelivery.Outcome
-        var storageUri: String?
-        var rowsSent: Int
-    }
-
     /// Uploads the Arrow stream (its parts, one after the other) and tells Openlayer about it,
     /// retrying as any request.
     func send(arrowParts: [String], merge: Bool, presentColumns: Set<String>) async -> (BatchDelivery.Outcome, String?) {

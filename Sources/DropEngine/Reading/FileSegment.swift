@@ -33,16 +33,17 @@ public struct FileSegment: Sendable, Equatable {
 /// It sees every byte the survey's reader reads, in order (`see`), and every row start
 /// (`noteRow`). Bytes before a target belong to the segment being read; bytes past it wait
 /// (`pending`, at most one row and one chunk) until the row that starts the next segment is
-/// found, then go to one side of the cut or the other.
+/// found, then go to one side of the cut or the other. Each segment's bytes are summed into its
+/// checksum (`SegmentChecksum`).
 final class SegmentCutter {
     private let targets: [Int64]
     private var nextTarget = 0
     private var starts: [(offset: Int64, ordinal: Int, line: Int)] = [(0, 1, 1)]
     private var checksums: [UInt32] = []
-    private var hasher = SegmentChecksum()
+    private var checksum = SegmentChecksum()
     /// Bytes seen so far.
     private var seen: Int64 = 0
-    /// Bytes from `pendingStart` on, seen but not yet hashed: the next cut may fall among them.
+    /// Bytes from `pendingStart` on, seen but not yet summed: the next cut may fall among them.
     private var pending: [UInt8] = []
     private var pendingStart: Int64?
 
@@ -68,9 +69,9 @@ final class SegmentCutter {
         pendingStart = nil
         held.withUnsafeBytes { bytes in
             let before = Int(offset - heldStart)
-            hasher.update(UnsafeRawBufferPointer(rebasing: bytes[..<before]))
-            checksums.append(hasher.value)
-            hasher = SegmentChecksum()
+            checksum.update(UnsafeRawBufferPointer(rebasing: bytes[..<before]))
+            checksums.append(checksum.value)
+            checksum = SegmentChecksum()
             starts.append((offset, ordinal, line))
             while nextTarget < targets.count, targets[nextTarget] <= offset { nextTarget += 1 }
             absorb(UnsafeRawBufferPointer(rebasing: bytes[before...]), at: offset)
@@ -81,8 +82,8 @@ final class SegmentCutter {
     /// the file was not cut.
     func finish(rowCount: Int) -> [FileSegment] {
         guard starts.count > 1 else { return [] }
-        pending.withUnsafeBytes { hasher.update($0) }
-        checksums.append(hasher.value)
+        pending.withUnsafeBytes { checksum.update($0) }
+        checksums.append(checksum.value)
         return starts.indices.map { index in
             let end = index + 1 < starts.count ? starts[index + 1] : (offset: seen, ordinal: rowCount + 1, line: 0)
             return FileSegment(
@@ -91,8 +92,8 @@ final class SegmentCutter {
         }
     }
 
-    /// Hashes `bytes`, which start at file offset `start`, up to the next target; keeps the
-    /// rest pending.
+    /// Adds `bytes`, which start at file offset `start`, to the segment's checksum up to the
+    /// next target; keeps the rest pending.
     private func absorb(_ bytes: UnsafeRawBufferPointer, at start: Int64) {
         guard !bytes.isEmpty else { return }
         if pendingStart != nil {
@@ -100,11 +101,11 @@ final class SegmentCutter {
             return
         }
         guard nextTarget < targets.count, start + Int64(bytes.count) > targets[nextTarget] else {
-            hasher.update(bytes)
+            checksum.update(bytes)
             return
         }
         let before = Int(max(0, targets[nextTarget] - start))
-        hasher.update(UnsafeRawBufferPointer(rebasing: bytes[..<before]))
+        checksum.update(UnsafeRawBufferPointer(rebasing: bytes[..<before]))
         pendingStart = start + Int64(before)
         pending.append(contentsOf: bytes[before...])
     }
