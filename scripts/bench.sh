@@ -2,9 +2,10 @@
 # Speed and memory of openlayer-drop next to the official Python SDK (openlayer on PyPI, with pandas
 # and pyarrow), both publishing the same file to nginx on loopback (scripts/bench/sink.nginx.conf);
 # then the service's latency from a drop to its first request, and many small files
-# (scripts/bench/latency.py). BENCH_ROWS sets the file size (default 1000000), BENCH_SMALL_FILES
-# the number of small files (default 10000). Takes a few minutes: the release build first, then
-# each publisher in turn.
+# (scripts/bench/latency.py). BENCH_ROWS sets the file size (default 1000000), BENCH_REPEAT how
+# many runs of each publisher the median is taken of (default 3), BENCH_SMALL_FILES the number of
+# small files (default 10000). Takes several minutes: the release build first, then the publishers
+# in turn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

@@ -7,8 +7,11 @@ core, the sink alone under wrk, and openlayer-drop's peak memory by file size (i
 with the file).
 
 Run by scripts/bench.sh, which builds and installs what this needs. BENCH_ROWS sets the file size
-(default 1,000,000); BENCH_BIG_MIB the size of the largest file of the memory runs (default 1024,
-with and without an inference id column; 0 skips them). Loopback only.
+(default 1,000,000); BENCH_REPEAT how many times each publisher runs, the run of median wall time
+being the one shown (default 3; this machine's speed drifts by a tenth from minute to minute, and
+the runs of all four publishers take turns, so none gets the quiet minute alone); BENCH_BIG_MIB the
+size of the largest file of the memory runs (default 1024, with and without an inference id
+column; 0 skips them). Loopback only.
 """
 import csv
 import json
@@ -167,13 +170,18 @@ def main():
             make_csv(data, rows)
             size = os.path.getsize(data) / 1048576
             print(f"{rows} rows, {size:.1f} MiB of CSV; sink: nginx on {url}\n")
-            results = {}
-            for mode in ["stream", "bulk"]:
-                results[f"openlayer-drop upload ({mode})"] = drop_upload(directory, url, data, mode, env)
+            repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
             sdk = {"stream": ("Python SDK data.stream (1000/request)", SDK_STREAM),
                    "bulk": ("Python SDK upload_batch_inferences", SDK_BULK)}
-            for name, script in sdk.values():
-                results[name] = measure([python, "-c", script.replace("{config}", repr(CONFIG)), data, KEY, url, name], env)
+            runs = {}
+            for attempt in range(repeat):
+                for mode in ["stream", "bulk"]:
+                    runs.setdefault(f"openlayer-drop upload ({mode})", []).append(drop_upload(directory, url, data, mode, env))
+                for name, script in sdk.values():
+                    command = [python, "-c", script.replace("{config}", repr(CONFIG)), data, KEY, url, f"{name} {attempt}"]
+                    runs.setdefault(name, []).append(measure(command, env))
+            results = {name: sorted(measured)[len(measured) // 2] for name, measured in runs.items()}
+            print(f"each publisher's run of median wall time, of {repeat}:")
             print(f"{'publisher':<40}{'seconds':>9}{'rows/s':>11}{'MiB/s':>8}{'CPU s':>8}{'peak MiB':>10}")
             for name, (seconds, cpu, memory) in results.items():
                 print(f"{name:<40}{seconds:>9.2f}{rows / seconds:>11.0f}{size / seconds:>8.1f}{cpu:>8.2f}{memory:>10.1f}")
@@ -188,9 +196,14 @@ def main():
             # the request bodies thrown away (Benchmarks/EncodeThroughput). And `validate`, the
             # survey alone (reading, the SHA-256, every value checked, no JSON written).
             config = write_config(directory, url, "stream")
-            result = subprocess.run([os.path.join(BIN, "encode-throughput"), data, "--config", config, "--pipeline", "bench"],
-                                    env=env, capture_output=True, text=True, check=True)
-            print(f"\nparse -> type -> JSON on one core (the publishing pass, nothing sent): {result.stdout.strip()}")
+            passes = []
+            for _ in range(repeat):
+                result = subprocess.run([os.path.join(BIN, "encode-throughput"), data, "--config", config, "--pipeline", "bench"],
+                                        env=env, capture_output=True, text=True, check=True)
+                passes.append(result.stdout.strip())
+            # Each line reads "N rows, M MiB: S s, …": the median by seconds.
+            passes.sort(key=lambda line: float(line.split(": ")[1].split(" s")[0]))
+            print(f"\nparse -> type -> JSON on one core (the publishing pass, nothing sent; median of {repeat}): {passes[len(passes) // 2]}")
             seconds, cpu, memory = measure([os.path.join(BIN, "openlayer-drop"), "validate", data, "--pipeline", "bench",
                                             "--config", config], env)
             print(f"parse -> type on one core (openlayer-drop validate, the survey): {seconds:.2f} s, "
