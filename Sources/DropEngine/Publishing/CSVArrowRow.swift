@@ -11,13 +11,14 @@ extension CSVRowEncoder {
     func appendArrow(
         _ fields: CSVFields, generatedId: UnsafeBufferPointer<UInt8>, to row: inout ArrowStreamWriter.Row, doubles: inout [Double]
     ) {
+        let fillsIds = fill != nil
         for index in kinds.indices {
             let cell = index < fields.count ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
             if CSVCellBytes.isMissing(cell) {
-                if index == idIndex, fill != nil {
+                if index == idIndex, fillsIds {
                     row.utf8(generatedId)
-                } else if index == timestampIndex, let fill {
-                    row.int64(fill.defaultTimestamp)
+                } else if index == timestampIndex, let fillTimestamp {
+                    row.int64(fillTimestamp)
                 } else {
                     row.null()
                 }
@@ -42,10 +43,8 @@ extension CSVRowEncoder {
                 doubles.withUnsafeBufferPointer { row.doubles($0) }
             }
         }
-        if let fill {
-            if idIndex == nil { row.utf8(generatedId) }
-            if timestampIndex == nil { row.int64(fill.defaultTimestamp) }
-        }
+        if fillsIds, idIndex == nil { row.utf8(generatedId) }
+        if timestampIndex == nil, let fillTimestamp { row.int64(fillTimestamp) }
     }
 
     /// The numbers of a scores list `encode` accepted (`[0.9, 0.1]`, blanks anywhere between).

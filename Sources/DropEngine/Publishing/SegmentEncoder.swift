@@ -27,8 +27,8 @@ struct SegmentEncoder {
     var idTracker: DuplicateIdTracker
     let filler: DefaultFiller
     var batcher: RowBatcher
-    let acknowledged: [JournalBatch]
-    let refused: [JournalBatch]
+    private var acknowledged: SettledRanges
+    private var refused: SettledRanges
     /// The fast paths of CSV rows and JSONL lines; `typer` takes the rows they give up on.
     let encoder: CSVRowEncoder
     let jsonlEncoder: JSONLRowEncoder
@@ -72,8 +72,8 @@ struct SegmentEncoder {
         present.insert(plan.timestampColumn)
         batcher = RowBatcher(
             config: plan.wireConfig(presentColumns: present), maxRows: settings.batchRows, maxBytes: settings.maxBatchBytes)
-        acknowledged = prior.filter { $0.outcome == .acknowledged }
-        refused = prior.filter { $0.outcome == .refused }
+        acknowledged = SettledRanges(prior.filter { $0.outcome == .acknowledged })
+        refused = SettledRanges(prior.filter { $0.outcome == .refused })
         let fill = plan.fillsDefaults
             ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
         encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
@@ -189,12 +189,12 @@ struct SegmentEncoder {
     /// set aside with the earlier refusal's reason. Either closes the batch being filled.
     private mutating func settledEarlier(ordinal: Int, record: () -> SourceRecord) -> Bool {
         guard !acknowledged.isEmpty || !refused.isEmpty else { return false }
-        if acknowledged.contains(where: { $0.contains(ordinal) }) {
+        if acknowledged.batch(containing: ordinal) != nil {
             rowsAlreadyPublished += 1
             finishBatch()  // batches never straddle rows the journal already settled
             return true
         }
-        if let earlier = refused.first(where: { $0.contains(ordinal) }) {
+        if let earlier = refused.batch(containing: ordinal) {
             finishBatch()
             produced.append(.setAside(record(), reason: earlier.message ?? "refused by Openlayer", refusedEarlier: true))
             return true
@@ -222,5 +222,25 @@ struct SegmentEncoder {
             batch: batch, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, fingerprints: fingerprints)))
         records = BatchRecords()
         fingerprints = []
+    }
+}
+
+/// The ranges an earlier pass settled, asked about rows in increasing order: a cursor moves along
+/// them sorted, so a resumed file costs a comparison or two a row, not one per earlier batch.
+private struct SettledRanges {
+    private let batches: [JournalBatch]
+    private var cursor = 0
+
+    init(_ batches: [JournalBatch]) {
+        self.batches = batches.sorted { $0.firstOrdinal < $1.firstOrdinal }
+    }
+
+    var isEmpty: Bool { batches.isEmpty }
+
+    /// The batch whose range holds `ordinal`, which is at least the last one asked about.
+    mutating func batch(containing ordinal: Int) -> JournalBatch? {
+        while cursor < batches.count, batches[cursor].lastOrdinal < ordinal { cursor += 1 }
+        guard cursor < batches.count, batches[cursor].firstOrdinal <= ordinal else { return nil }
+        return batches[cursor]
     }
 }

@@ -62,6 +62,7 @@ final class CSVRowEncoder {
     /// retained what it holds.
     private let generatedIds: GeneratedIds?
     private let timestampText: ShortBytes?
+    let fillTimestamp: Int64?
 
     /// Whether the fast path can serve files of this plan at all: not ground truths, whose rows
     /// are projected on two columns and must carry an id.
@@ -92,6 +93,7 @@ final class CSVRowEncoder {
         self.fill = fill
         generatedIds = fill?.ids
         timestampText = fill?.defaultTimestampText
+        fillTimestamp = fill?.defaultTimestamp
     }
 
     private static func key(_ name: String) -> [UInt8] {
