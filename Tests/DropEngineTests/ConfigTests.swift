@@ -15,6 +15,7 @@ struct ConfigTests {
             taskType: tabular-classification
             inferencePipeline: production
             maxBatchBytes: 2048
+            workers: 3
             dataConfig:
               classNames: [legit, fraud]
               featureNames: [amount, merchant]
@@ -38,6 +39,7 @@ struct ConfigTests {
         #expect(fraud.taskType == .tabularClassification)
         #expect(fraud.publish.batchRows == 500)
         #expect(fraud.publish.maxBatchBytes == 2048)
+        #expect(fraud.publish.workers == 3)
         #expect(fraud.dataConfig.classNames == ["legit", "fraud"])
         #expect(try Self.parse(Self.valid).baseURL == "https://api.openlayer.com/v1")
     }
@@ -46,6 +48,7 @@ struct ConfigTests {
         ("taskType: tabular-classification", "taskType: tabular", "pipelines.fraud.taskType", "expected one of llm-base"),
         ("classNames: [legit, fraud]", "classNames: legit", "pipelines.fraud.dataConfig.classNames", "expected a list"),
         ("batchRows: 500", "batchRows: 0", "defaults.batchRows", "expected a positive number"),
+        ("workers: 3", "workers: 0", "pipelines.fraud.workers", "expected 1 to 64 threads"),
         ("    project: Fraud classification\n", "", "pipelines.fraud.project", "required key is missing"),
         ("categoricalFeatureNames: [merchant]", "categoricalFeatureNames: [shop]", "pipelines.fraud.dataConfig.categoricalFeatureNames", "'shop' is not in featureNames"),
         ("      classNames: [legit, fraud]\n", "", "pipelines.fraud.dataConfig.classNames", "needs the list of class names"),

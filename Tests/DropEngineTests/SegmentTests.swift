@@ -179,13 +179,14 @@ struct SegmentTests {
         return (rows, rejects.count)
     }
 
-    @Test("A bulk file written in parts is the stream written whole, row for row")
-    func bulkParts() async throws {
+    @Test("A bulk file written in parts is the stream written whole, row for row", arguments: [SourceFormat.csv, .jsonl])
+    func bulkParts(format: SourceFormat) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try directory.write("a.csv", Self.trickyCSV(rows: 40_000))
-        let whole = try await Self.arrowRows(try Self.survey(path, workers: 1))
-        let cut = try Self.survey(path, workers: 3)
+        let path = format == .csv
+            ? try directory.write("a.csv", Self.trickyCSV(rows: 40_000)) : try directory.write("a.jsonl", Self.trickyJSONL(rows: 20_000))
+        let whole = try await Self.arrowRows(try Self.survey(path, workers: 1, format: format))
+        let cut = try Self.survey(path, workers: 3, format: format)
         #expect(cut.segments.count == 3)
         let parts = try await Self.arrowRows(cut)
         #expect(whole.setAside > 0 && whole.setAside == parts.setAside)
