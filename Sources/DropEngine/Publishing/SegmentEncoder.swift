@@ -39,7 +39,7 @@ struct SegmentEncoder {
     private var lastOrdinal = 0
     private var issues: [RowIssue] = []
     /// The row being added, as it goes into the request body.
-    private let encoded = JSONRowBytes()
+    private var encoded = JSONRowBytes()
     /// The general path's JSON of a row, before it goes into `encoded`.
     private var typedJSON: [UInt8] = []
     private var types: [ColumnStats.Seen]
@@ -101,9 +101,10 @@ struct SegmentEncoder {
         }
 
         if survey.format == .csv, CSVRowEncoder.serves(plan) {
+            let encoder = self.encoder
             while let line = try reader.nextCSVFields() {
                 ordinal += 1
-                try takeCSV(reader, line: line, ordinal: ordinal)
+                try takeCSV(reader, line: line, ordinal: ordinal, encoder: encoder)
                 if !produced.isEmpty, try await !handOn() { return .stopped }
             }
         } else if survey.format == .jsonl, JSONLRowEncoder.serves(plan) {
@@ -128,11 +129,14 @@ struct SegmentEncoder {
 
     /// Takes the CSV record `reader` read last: through the fast path when it can, else as
     /// `take` does.
-    private mutating func takeCSV(_ reader: SourceReader, line: Int, ordinal: Int) throws {
+    /// - Parameter encoder: `self.encoder`, held by the caller for the whole file: read from
+    ///   `self` at every row, it is retained and released at every row.
+    private mutating func takeCSV(_ reader: SourceReader, line: Int, ordinal: Int, encoder: CSVRowEncoder) throws {
         try reader.withCSVFields { fields in
-            var output = encoded
-            output.removeAll()
-            guard let row = encoder.encode(fields, ordinal: ordinal, into: &output, types: &types) else {
+            // `encoded` in place, not in a local: a local copy of the reference is a retain and
+            // a release per row.
+            encoded.removeAll()
+            guard let row = encoder.encode(fields, ordinal: ordinal, into: &encoded, types: &types) else {
                 return try take(SourceRecord(line: line, fields), ordinal: ordinal)
             }
             guard let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker) else {
