@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -28,15 +29,17 @@ enum ParallelFileCopy {
         // Each share writes its own range of a file already of the right size.
         guard ftruncate(output, off_t(size)) == 0 else { throw error("size", destination) }
         let shares = Int(max(1, min(Int64(max(1, threads)), size / shareMinimumBytes)))
-        let failures = FailureBox()
-        DispatchQueue.concurrentPerform(iterations: shares) { share in
-            let start = size * Int64(share) / Int64(shares)
-            let end = size * Int64(share + 1) / Int64(shares)
-            if let failure = copyRange(input: input, source: source, destination: destination, range: start..<end) {
-                failures.note(failure)
+        let failure = NIOLockedValueBox<(any Error)?>(nil)
+        BlockingThreads.run(named: "drop copy", (0..<shares).map { share in
+            {
+                let start = size * Int64(share) / Int64(shares)
+                let end = size * Int64(share + 1) / Int64(shares)
+                if let error = copyRange(input: input, source: source, destination: destination, range: start..<end) {
+                    failure.withLockedValue { $0 = $0 ?? error }
+                }
             }
-        }
-        if let failure = failures.first { throw failure }
+        })
+        if let error = failure.withLockedValue({ $0 }) { throw error }
     }
 
     /// One share: its own descriptor on the destination, placed at the share's start.
@@ -61,17 +64,5 @@ enum ParallelFileCopy {
         let code = errno
         let text = strerror(code).map { String(cString: $0) } ?? "error \(code)"
         return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(operation) \(path): \(text)"])
-    }
-}
-
-/// The first failure among the shares.
-private final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failure: (any Error)?
-
-    var first: (any Error)? { lock.withLock { failure } }
-
-    func note(_ error: any Error) {
-        lock.withLock { failure = failure ?? error }
     }
 }

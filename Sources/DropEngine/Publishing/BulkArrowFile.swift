@@ -74,15 +74,11 @@ struct BulkArrowFile {
         let typer = RowTyper(plan: plan, survey: survey)
         var idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
         let filler = DefaultFiller(plan: plan, fileDigest: survey.sha256Bytes, defaultTimestamp: defaultTimestamp)
-        // What is read is checked against the survey's checksum of the segment, or of the file.
-        var checksum = SegmentChecksum()
-        let reader = try segment.map {
-            try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { checksum.update($0) }
-        } ?? SourceReader(path: survey.path, format: survey.format) { checksum.update($0) }
+        let read = try SurveyedRead(survey, segment: segment)
+        let reader = read.reader
         var issues: [RowIssue] = []
         var fingerprints: [UInt8] = []
-        let firstOrdinal = segment?.firstOrdinal ?? 1
-        var ordinal = firstOrdinal - 1
+        var ordinal = read.firstOrdinal - 1
         var rows = 0
 
         /// A row the general way: typed by RowTyper, filled, written as JSON values.
@@ -140,9 +136,7 @@ struct BulkArrowFile {
         }
         if !fingerprints.isEmpty { try sideEffects.noteIds(fingerprints) }
         _ = try writer.finish(endsStream: endsStream, durable: false)
-        let expectedRows = segment?.rowCount ?? survey.rowCount
-        let isUnchanged = checksum.value == (segment?.checksum ?? survey.checksum)
-        return (rows, ordinal - firstOrdinal + 1 == expectedRows && isUnchanged)
+        return (rows, read.matchesSurvey(lastOrdinal: ordinal))
     }
 }
 

@@ -28,12 +28,12 @@ public struct InferenceIdGenerator: Sendable {
         }
     }
 
-    /// Appends the id's 36 bytes to `bytes`, with no `String` in between.
-    public func append(forRow ordinal: Int, to bytes: inout [UInt8]) {
+    /// Appends a UUID's 36 bytes to `bytes`, with no `String` in between.
+    static func append(_ uuid: UUIDBytes, to bytes: inout [UInt8]) {
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: Self.length))
+        bytes.append(contentsOf: repeatElement(0, count: length))
         bytes.withUnsafeMutableBufferPointer { buffer in
-            write(forRow: ordinal, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+            write(uuid, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
         }
     }
 
@@ -194,10 +194,6 @@ final class GeneratedIds {
 
     /// Appends the id of row `ordinal` to `bytes`.
     func append(forRow ordinal: Int, to bytes: inout [UInt8]) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: InferenceIdGenerator.length))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            write(forRow: ordinal, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
-        }
+        InferenceIdGenerator.append(uuid(forRow: ordinal), to: &bytes)
     }
 }

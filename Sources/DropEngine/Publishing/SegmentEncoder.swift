@@ -84,13 +84,9 @@ struct SegmentEncoder {
     /// Reads the rows, handing each batch and each row set aside to `emit` as it is made;
     /// `emit` returns false to stop reading.
     mutating func run(emit: (EncodedRows) async throws -> Bool) async throws -> End {
-        // What is read is checked against the survey's checksum of the segment, or of the file.
-        var checksum = SegmentChecksum()
-        let reader = try segment.map {
-            try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { checksum.update($0) }
-        } ?? SourceReader(path: survey.path, format: survey.format) { checksum.update($0) }
-        let firstOrdinal = segment?.firstOrdinal ?? 1
-        var ordinal = firstOrdinal - 1
+        let read = try SurveyedRead(survey, segment: segment)
+        let reader = read.reader
+        var ordinal = read.firstOrdinal - 1
 
         /// Hands on what the last row produced; false when `emit` asks to stop. Called only when
         /// there is something: a call to an async function is a suspension point per row.
@@ -122,9 +118,7 @@ struct SegmentEncoder {
         }
         finishBatch()
         if !produced.isEmpty, try await !handOn() { return .stopped }
-        let expectedRows = segment?.rowCount ?? survey.rowCount
-        let isUnchanged = checksum.value == (segment?.checksum ?? survey.checksum)
-        return ordinal - firstOrdinal + 1 == expectedRows && isUnchanged ? .finished : .changed
+        return read.matchesSurvey(lastOrdinal: ordinal) ? .finished : .changed
     }
 
     /// Takes the CSV record `reader` read last: through the fast path when it can, else as

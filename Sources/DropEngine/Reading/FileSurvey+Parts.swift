@@ -1,5 +1,6 @@
 import DropFormats
 import Foundation
+import NIOConcurrencyHelpers
 
 extension FileSurvey {
     /// The survey of a big CSV file read in parts at once, one thread each, and put together:
@@ -30,40 +31,34 @@ extension FileSurvey {
         guard starts.count > 1 else { return nil }
         let ranges = starts.indices.map { starts[$0]..<(($0 + 1 < starts.count) ? starts[$0 + 1] : stamp.size) }
 
-        let results = PartResults(count: ranges.count)
-        let wholeDigest = DigestResult()
-        let group = DispatchGroup()
-        func onThread(_ name: String, _ work: @escaping @Sendable () -> Void) {
-            group.enter()
-            let thread = Thread {
-                work()
-                group.leave()
-            }
-            thread.name = name
-            thread.start()
-        }
-        onThread("drop sha256") { wholeDigest.set(Result { try FileDigest.sha256AndChecksum(path: path) }) }
+        let results = NIOLockedValueBox([Result<FileSurvey, any Error>?](repeating: nil, count: ranges.count))
+        let whole = NIOLockedValueBox<Result<(sha256: [UInt8], checksum: UInt32), any Error>?>(nil)
+        var jobs: [@Sendable () -> Void] = [{
+            let result = Result { try FileDigest.sha256AndChecksum(path: path) }
+            whole.withLockedValue { $0 = result }
+        }]
         for (index, range) in ranges.enumerated() {
             let segment = FileSegment(byteRange: range, firstOrdinal: 1, rowCount: 0, firstLine: 1, checksum: 0)
-            onThread("drop survey \(index + 1)") {
-                results.set(index, Result {
+            jobs.append {
+                let result = Result {
                     // Rows that give an id make the file go to the single pass: nothing to collect.
                     let finder = RepeatedIdFinder(scratchDirectory: NSTemporaryDirectory())
                     return try pass(
                         path: path, format: .csv, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder),
                         segments: 1, part: (segment, header))
-                })
+                }
+                results.withLockedValue { $0[index] = result }
             }
         }
-        group.wait()
+        BlockingThreads.run(named: "drop survey", jobs)
 
-        let surveyed = try results.all()
+        let surveyed = try results.withLockedValue { try $0.map { try $0!.get() } }
         guard surveyed.allSatisfy({ $0.problems.isEmpty }), surveyed[0].rowCount > 0,
             (try? FileStamp(path: path))?.sameContent(as: stamp) == true
         else { return nil }
         var survey = surveyed[0]
         survey.stamp = stamp
-        (survey.sha256Bytes, survey.checksum) = try wholeDigest.get()
+        (survey.sha256Bytes, survey.checksum) = try whole.withLockedValue { try $0!.get() }
         survey.sha256 = FileDigest.hex(survey.sha256Bytes)
         var segments = [FileSegment(byteRange: ranges[0], firstOrdinal: 1, rowCount: survey.rowCount, firstLine: 1, checksum: surveyed[0].partChecksum)]
         var line = survey.endLine
@@ -120,37 +115,5 @@ extension FileSurvey {
             }
         }
         return starts
-    }
-}
-
-/// What each part's thread found, kept until all are done.
-private final class PartResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<FileSurvey, any Error>?]
-
-    init(count: Int) {
-        results = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ result: Result<FileSurvey, any Error>) {
-        lock.withLock { results[index] = result }
-    }
-
-    func all() throws -> [FileSurvey] {
-        try lock.withLock { try results.map { try $0!.get() } }
-    }
-}
-
-/// The whole file's SHA-256 and checksum, computed on a thread of their own.
-private final class DigestResult: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<(sha256: [UInt8], checksum: UInt32), any Error>?
-
-    func set(_ result: Result<(sha256: [UInt8], checksum: UInt32), any Error>) {
-        lock.withLock { self.result = result }
-    }
-
-    func get() throws -> (sha256: [UInt8], checksum: UInt32) {
-        try lock.withLock { try result!.get() }
     }
 }
