@@ -1,41 +1,40 @@
 import DropFormats
 import NIOCore
 
-/// The body of one `POST /inference-pipelines/{id}/data-stream` call, built row by row.
+/// The body of one `POST /inference-pipelines/{id}/data-stream` call: `{"config":…,"rows":[…]}`.
 ///
-/// Rows arrive already encoded so that the batcher knows the exact size of the body before
-/// deciding whether the next row still fits under its byte cap. The body is complete after
-/// every row (its closing `]}` moved along), so it is sent as is, without a copy: it is kept in
-/// the `ByteBuffer` the HTTP client sends (a body copied into one cost a copy of every byte sent).
+/// The caller writes the opening (`opening(config:)`) and the rows, comma-separated, in memory
+/// of its own, and hands them over once the batch is full; this adds the closing `]}`. A row is
+/// so written once, where it is encoded, and the whole body copied once into the `ByteBuffer`
+/// the HTTP client sends: appending each row to a `ByteBuffer` cost an exclusivity check and a
+/// capacity check per row, a twentieth of the publishing pass.
 public struct DataStreamBatch: Sendable {
-    private var body: ByteBuffer
-    public private(set) var rowCount = 0
+    private let body: ByteBuffer
+    public let rowCount: Int
 
-    /// `{"config":` … `,"rows":[]}` — written once, so a batch's size is known from the first row.
-    /// - Parameter capacity: bytes to reserve, so that the body does not grow by copies.
-    public init(config: JSONObject, reservingCapacity capacity: Int = 0) {
+    /// `{"config":…,"rows":[`, which every body starts with.
+    public static func opening(config: JSONObject) -> [UInt8] {
         var head = Array(#"{"config":"#.utf8)
         JSONWriter.append(.object(config), to: &head)
-        head.append(contentsOf: Array(#","rows":[]}"#.utf8))
-        body = ByteBufferAllocator().buffer(capacity: max(capacity, head.count))
-        body.writeBytes(head)
+        head.append(contentsOf: Array(#","rows":["#.utf8))
+        return head
     }
 
-    /// Bytes of the finished body if a row of `rowBytes` bytes were added now.
-    public func byteCount(addingRowOf rowBytes: Int) -> Int {
-        body.readableBytes + rowBytes + (rowCount > 0 ? 1 : 0)
-    }
+    /// Bytes `]}` add to the opening and rows.
+    public static let closingByteCount = 2
 
-    /// Bytes of the finished body as it stands.
-    public var byteCount: Int { body.readableBytes }
-
-    public mutating func append(encodedRow: UnsafeBufferPointer<UInt8>) {
-        body.moveWriterIndex(to: body.writerIndex - 2)
-        if rowCount > 0 { body.writeStaticString(",") }
-        body.writeBytes(encodedRow)
+    /// - Parameter openingAndRows: `opening(config:)` followed by `rowCount` JSON objects
+    ///   separated by commas.
+    public init(openingAndRows: UnsafeRawBufferPointer, rowCount: Int) {
+        var body = ByteBufferAllocator().buffer(capacity: openingAndRows.count + Self.closingByteCount)
+        body.writeBytes(openingAndRows)
         body.writeStaticString("]}")
-        rowCount += 1
+        self.body = body
+        self.rowCount = rowCount
     }
+
+    /// Bytes of the body.
+    public var byteCount: Int { body.readableBytes }
 
     /// The complete JSON body, as the HTTP client sends it.
     public var buffer: ByteBuffer { body }

@@ -48,7 +48,7 @@ struct BatchingTests {
         }
         // Each batch is full: one more row would not have fitted.
         for batch in batches.dropLast() {
-            #expect(batch.byteCount(addingRowOf: rows[0].count) > maxBytes)
+            #expect(batch.byteCount + 1 + rows[0].count > maxBytes)
         }
         var rowCapped = RowBatcher(config: Self.config, maxRows: 3, maxBytes: maxBytes)
         #expect(Self.run(&rowCapped, rows: rows).allSatisfy { $0.rowCount <= 3 })

@@ -38,8 +38,6 @@ struct SegmentEncoder {
     private var firstOrdinal = 0
     private var lastOrdinal = 0
     private var issues: [RowIssue] = []
-    /// The row being added, as it goes into the request body.
-    private var encoded = JSONRowBytes()
     /// The general path's JSON of a row, before it goes into `encoded`.
     private var typedJSON: [UInt8] = []
     private var types: [ColumnStats.Seen]
@@ -127,17 +125,16 @@ struct SegmentEncoder {
     ///   `self` at every row, it is retained and released at every row.
     private mutating func takeCSV(_ reader: SourceReader, line: Int, ordinal: Int, encoder: CSVRowEncoder) throws {
         try reader.withCSVFields { fields in
-            // `encoded` in place, not in a local: a local copy of the reference is a retain and
-            // a release per row.
-            encoded.removeAll()
-            guard let row = encoder.encode(fields, ordinal: ordinal, into: &encoded, types: &types) else {
+            // Written straight into the request body; taken back if the row is not sent.
+            let start = batcher.beginRow()
+            guard let row = encoder.encode(fields, ordinal: ordinal, into: &batcher.body, types: &types),
+                let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker)
+            else {
+                batcher.cancelRow(start)
                 return try take(SourceRecord(line: line, fields), ordinal: ordinal)
             }
-            guard let fingerprint = encoder.admitId(of: row, fields: fields, line: line, ids: &idTracker) else {
-                return try take(SourceRecord(line: line, fields), ordinal: ordinal)
-            }
-            if settledEarlier(ordinal: ordinal, record: { SourceRecord(line: line, fields) }) { return }
-            add(ordinal: ordinal)
+            if settledEarlier(ordinal: ordinal, cancelling: start, record: { SourceRecord(line: line, fields) }) { return }
+            add(ordinal: ordinal, start: start)
             records.append(fields, line: line)
             if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
         }
@@ -147,15 +144,15 @@ struct SegmentEncoder {
     /// `take` does.
     private mutating func takeJSONL(_ reader: SourceReader, line: Int, ordinal: Int) throws {
         try reader.withJSONLine { bytes in
-            var output = encoded
-            output.removeAll()
-            guard let row = jsonlEncoder.encode(bytes, ordinal: ordinal, into: &output, types: &jsonlTypes),
+            let start = batcher.beginRow()
+            guard let row = jsonlEncoder.encode(bytes, ordinal: ordinal, into: &batcher.body, types: &jsonlTypes),
                 let fingerprint = jsonlEncoder.admitId(of: row, line: bytes, lineNumber: line, ids: &idTracker)
             else {
+                batcher.cancelRow(start)
                 return try take(reader.jsonlRecord(), ordinal: ordinal)
             }
-            if settledEarlier(ordinal: ordinal, record: { reader.jsonlRecord() }) { return }
-            add(ordinal: ordinal)
+            if settledEarlier(ordinal: ordinal, cancelling: start, record: { reader.jsonlRecord() }) { return }
+            add(ordinal: ordinal, start: start)
             records.append(jsonLine: bytes, line: line)
             if row.givenId != nil { InferenceIdFingerprint.append(fingerprint, to: &fingerprints) }
         }
@@ -168,15 +165,15 @@ struct SegmentEncoder {
             produced.append(.setAside(source, reason: issues.map(RejectionReport.message).joined(separator: "; "), refusedEarlier: false))
             return
         }
-        if settledEarlier(ordinal: ordinal, record: { source }) { return }
+        if settledEarlier(ordinal: ordinal, cancelling: nil, record: { source }) { return }
         let givenId = row[plan.inferenceIdColumn]
         if plan.fillsDefaults { filler.fill(&row, ordinal: ordinal) }
         if let sent = plan.sentColumns { row = row.projected(on: sent) }
         typedJSON.removeAll(keepingCapacity: true)
         JSONWriter.append(.object(row), to: &typedJSON)
-        encoded.removeAll()
-        encoded.append(contentsOf: typedJSON)
-        add(ordinal: ordinal)
+        let start = batcher.beginRow()
+        batcher.body.append(contentsOf: typedJSON)
+        add(ordinal: ordinal, start: start)
         records.append(source)
         if case .string(let id)? = givenId {
             InferenceIdFingerprint.append(InferenceIdFingerprint.of(id), to: &fingerprints)
@@ -185,14 +182,19 @@ struct SegmentEncoder {
 
     /// A valid row inside a range an earlier pass settled: not sent again (acknowledged), or
     /// set aside with the earlier refusal's reason. Either closes the batch being filled.
-    private mutating func settledEarlier(ordinal: Int, record: () -> SourceRecord) -> Bool {
+    /// - Parameter row: where the row begins in the body, if it was written there: it is taken back.
+    private mutating func settledEarlier(ordinal: Int, cancelling row: RowBatcher.RowStart?, record: () -> SourceRecord) -> Bool {
         guard !acknowledged.isEmpty || !refused.isEmpty else { return false }
-        if acknowledged.batch(containing: ordinal) != nil {
+        let isAcknowledged = acknowledged.batch(containing: ordinal) != nil
+        let earlierRefusal = isAcknowledged ? nil : refused.batch(containing: ordinal)
+        guard isAcknowledged || earlierRefusal != nil else { return false }
+        if let row { batcher.cancelRow(row) }
+        if isAcknowledged {
             rowsAlreadyPublished += 1
             finishBatch()  // batches never straddle rows the journal already settled
             return true
         }
-        if let earlier = refused.batch(containing: ordinal) {
+        if let earlier = earlierRefusal {
             finishBatch()
             produced.append(.setAside(record(), reason: earlier.message ?? "refused by Openlayer", refusedEarlier: true))
             return true
@@ -200,10 +202,9 @@ struct SegmentEncoder {
         return false
     }
 
-    /// Adds the row in `encoded` to the batch, handing on the batch that had to close for it.
-    private mutating func add(ordinal: Int) {
-        let row = encoded
-        if let closed = row.withBytes({ batcher.add(encodedRow: $0) }) {
+    /// Ends the row written into the body at `start`, handing on the batch that had to close for it.
+    private mutating func add(ordinal: Int, start: RowBatcher.RowStart) {
+        if let closed = batcher.endRow(start) {
             produced.append(.batch(FilePublisher.PendingBatch(
                 batch: closed, firstOrdinal: firstOrdinal, lastOrdinal: lastOrdinal, records: records, fingerprints: fingerprints)))
             records.removeAll()

@@ -105,6 +105,11 @@ final class JSONRowBytes: EncodedRowOutput {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
+    /// The start of the bytes, to move them about in place; valid until the next append.
+    func withMutableBase<Result>(_ body: (UnsafeMutablePointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(base)
+    }
+
     @inline(__always)
     private func reserve(_ more: Int) {
         guard count + more > capacity else { return }
