@@ -230,10 +230,16 @@ public final class CSVReader {
         return recordLine
     }
 
-    /// The fields of the record last read by `nextFields`.
+    /// The fields of the record last read by `nextFields`. Inlinable: called once a record
+    /// from another module, a generic call that is not specialized there costs as much as the
+    /// closure it runs.
+    @inlinable
     public func withFields<Result>(_ body: (CSVFields) throws -> Result) rethrows -> Result {
-        try body(fields.view)
+        try body(fieldsView)
     }
+
+    @usableFromInline
+    var fieldsView: CSVFields { fields.view }
 
 }
 
@@ -339,8 +345,11 @@ public struct CSVFields {
     public let bytes: UnsafeBufferPointer<UInt8>
     public let ends: UnsafeBufferPointer<Int>
 
+    @inlinable
     public var count: Int { ends.count }
 
+    /// Inlinable: read once a cell, from another module.
+    @inlinable
     public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
         let start = index == 0 ? 0 : ends[index - 1]
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])

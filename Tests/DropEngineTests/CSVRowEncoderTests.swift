@@ -124,4 +124,37 @@ struct CSVRowEncoderTests {
             #expect(fast?.bitPattern == Double(text)?.bitPattern, "\(text)")
         }
     }
+
+    @Test("A score read in one pass is read as the number check and the double read it")
+    func shortScores() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var texts = [
+            "0", "-0", "00", "01", "0.", ".5", "-", "-.5", "0.5", "-0.5", "-0.0", "1", "-1", "10", "1.5e3", "1E2", "0.076", "0.924",
+            "123456789012345", "1234567890123456", "-123456789012345", "0.00000000000001", "0.000000000000001", "1.2.3", "1,5", "",
+        ]
+        for _ in 0..<5000 {
+            let digits = String(next() % 1_000_000_000_000)
+            let point = Int(next() % UInt64(digits.count + 1))
+            let sign = next() % 3 == 0 ? "-" : ""
+            texts.append(point == digits.count ? sign + digits : sign + digits.prefix(point) + "." + digits.dropFirst(point))
+        }
+        var readInOnePass = 0
+        for text in texts {
+            Array(text.utf8).withUnsafeBufferPointer { bytes in
+                guard let short = CSVRowEncoder.shortCanonicalDecimal(bytes) else { return }
+                readInOnePass += 1
+                switch CSVCellBytes.canonicalNumber(bytes) {
+                case .integer?: #expect(short.isInteger, "\(text)")
+                case .double?: #expect(!short.isInteger, "\(text)")
+                case nil: Issue.record("\(text): read in one pass, but not a canonical number")
+                }
+                #expect(short.value.bitPattern == CSVRowEncoder.double(bytes)?.bitPattern, "\(text)")
+            }
+        }
+        #expect(readInOnePass > texts.count / 2)
+    }
 }

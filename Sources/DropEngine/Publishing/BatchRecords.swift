@@ -16,9 +16,12 @@ struct BatchRecords: Sendable {
     private var jsonEntries: [JSONEntry] = []
     private var jsonBytes: [UInt8] = []
     private var csvBytes: [UInt8] = []
+    /// Where each field ends, counted from its row's first byte: a row's ends are then copied
+    /// as the reader gives them, in one go.
     private var csvFieldEnds: [Int] = []
-    /// Each CSV row's line and the end of its fields in `csvFieldEnds`.
-    private var csvRows: [(line: Int, fieldsEnd: Int)] = []
+    /// Each CSV row's line, where its bytes start in `csvBytes`, and the end of its fields in
+    /// `csvFieldEnds`.
+    private var csvRows: [(line: Int, bytesStart: Int, fieldsEnd: Int)] = []
 
     var isEmpty: Bool { jsonEntries.isEmpty && csvRows.isEmpty }
 
@@ -27,18 +30,19 @@ struct BatchRecords: Sendable {
             jsonEntries.append(.record(record))
             return
         }
+        let base = csvBytes.count
         for field in fields {
             csvBytes.append(contentsOf: field.utf8)
-            csvFieldEnds.append(csvBytes.count)
+            csvFieldEnds.append(csvBytes.count - base)
         }
-        csvRows.append((line, csvFieldEnds.count))
+        csvRows.append((line, base, csvFieldEnds.count))
     }
 
     mutating func append(_ fields: CSVFields, line: Int) {
         let base = csvBytes.count
         csvBytes.append(contentsOf: fields.bytes)
-        for end in fields.ends { csvFieldEnds.append(base + end) }
-        csvRows.append((line, csvFieldEnds.count))
+        csvFieldEnds.append(contentsOf: fields.ends)
+        csvRows.append((line, base, csvFieldEnds.count))
     }
 
     /// A JSONL line the fast path took, as its bytes.
@@ -70,9 +74,11 @@ struct BatchRecords: Sendable {
         var fieldIndex = 0
         for row in csvRows {
             var fields: [String] = []
+            var start = row.bytesStart
             while fieldIndex < row.fieldsEnd {
-                let start = fieldIndex == 0 ? 0 : csvFieldEnds[fieldIndex - 1]
-                fields.append(String(decoding: csvBytes[start..<csvFieldEnds[fieldIndex]], as: UTF8.self))
+                let end = row.bytesStart + csvFieldEnds[fieldIndex]
+                fields.append(String(decoding: csvBytes[start..<end], as: UTF8.self))
+                start = end
                 fieldIndex += 1
             }
             records.append(.csv(line: row.line, fields: fields))

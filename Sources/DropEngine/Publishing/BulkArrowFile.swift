@@ -102,15 +102,15 @@ struct BulkArrowFile {
             fingerprints.removeAll(keepingCapacity: true)
         }
 
-        if survey.format == .csv, CSVRowEncoder.serves(plan) {
+        if survey.format == .csv, CSVRowEncoder.serves(plan), let csv = reader.csvReader {
             let fill = plan.fillsDefaults ? CSVRowEncoder.Fill(ids: InferenceIdGenerator(fileDigest: survey.sha256Bytes), defaultTimestamp: defaultTimestamp) : nil
             let encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: survey.stats, timestamps: survey.timestamps, fill: fill)
             var verdicts = VerdictOnly()
             var doubles: [Double] = []
             var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
-            while let line = try reader.nextCSVFields() {
+            while let line = try csv.nextRecordFields() {
                 ordinal += 1
-                try reader.withCSVFields { fields in
+                try csv.withFields { fields in
                     guard let row = encoder.encode(fields, ordinal: ordinal, into: &verdicts, types: &types) else {
                         return try takeTyped(SourceRecord(line: line, fields))
                     }

@@ -94,11 +94,11 @@ struct SegmentEncoder {
             return true
         }
 
-        if survey.format == .csv, CSVRowEncoder.serves(plan) {
+        if survey.format == .csv, CSVRowEncoder.serves(plan), let csv = reader.csvReader {
             let encoder = self.encoder
-            while let line = try reader.nextCSVFields() {
+            while let line = try csv.nextRecordFields() {
                 ordinal += 1
-                try takeCSV(reader, line: line, ordinal: ordinal, encoder: encoder)
+                try takeCSV(csv, line: line, ordinal: ordinal, encoder: encoder)
                 if !produced.isEmpty, try await !handOn() { return .stopped }
             }
         } else if survey.format == .jsonl, JSONLRowEncoder.serves(plan) {
@@ -123,8 +123,8 @@ struct SegmentEncoder {
     /// `take` does.
     /// - Parameter encoder: `self.encoder`, held by the caller for the whole file: read from
     ///   `self` at every row, it is retained and released at every row.
-    private mutating func takeCSV(_ reader: SourceReader, line: Int, ordinal: Int, encoder: CSVRowEncoder) throws {
-        try reader.withCSVFields { fields in
+    private mutating func takeCSV(_ reader: CSVReader, line: Int, ordinal: Int, encoder: CSVRowEncoder) throws {
+        try reader.withFields { fields in
             // Written straight into the request body; taken back if the row is not sent.
             let start = batcher.beginRow()
             guard let row = encoder.encode(fields, ordinal: ordinal, into: &batcher.body, types: &types),

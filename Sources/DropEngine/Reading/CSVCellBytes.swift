@@ -82,11 +82,19 @@ enum CSVCellBytes {
         if negative { index = 1 }
         guard index < count, isDigit(cell[index]) else { return nil }
         let integerStart = index
+        // The integer part's value as it is read: exact up to 18 digits, which is all but the
+        // rarest integers, so they are not read twice.
+        var magnitude: UInt64 = 0
         if cell[index] == UInt8(ascii: "0") {
             index += 1
             if index < count, isDigit(cell[index]) { return nil }
         } else {
-            while index < count, isDigit(cell[index]) { index += 1 }
+            while index < count {
+                let digit = cell[index] &- UInt8(ascii: "0")
+                guard digit <= 9 else { break }
+                magnitude = magnitude &* 10 &+ UInt64(digit)
+                index += 1
+            }
         }
         let integerDigits = index - integerStart
         var isInteger = true
@@ -122,6 +130,10 @@ enum CSVCellBytes {
         }
         // "-0" reads as the integer 0 but as the double -0.0: leave that to CSVCell.
         if negative, integerDigits == 1, cell[integerStart] == UInt8(ascii: "0") { return nil }
+        if integerDigits <= 18 {
+            let value = Int64(magnitude)
+            return .integer(negative ? -value : value)
+        }
         guard integerDigits <= 19 else { return nil }
         var value: Int64 = 0
         for position in integerStart..<count {

@@ -122,8 +122,8 @@ final class CSVRowEncoder {
             keys.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[keyStart..<keyEnds[index]])) }
             let cell = index < fields.count ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
             if CSVCellBytes.isMissing(cell) {
-                if index == idIndex, let generatedIds {
-                    row.generatedId = appendId(generatedIds, ordinal: ordinal, to: &out)
+                if index == idIndex, generatedIds != nil {
+                    row.generatedId = appendId(ordinal: ordinal, to: &out)
                 } else if index == timestampIndex, let timestampText {
                     timestampText.append(to: &out)
                 } else {
@@ -139,10 +139,10 @@ final class CSVRowEncoder {
             if index == idIndex { row.givenId = Self.range(of: index, in: fields) }
             if index == timestampIndex { row.hasTimestamp = true }
         }
-        if idIndex == nil, let generatedIds {
+        if idIndex == nil, generatedIds != nil {
             out.append(UInt8(ascii: ","))
             out.append(contentsOf: idKey)
-            row.generatedId = appendId(generatedIds, ordinal: ordinal, to: &out)
+            row.generatedId = appendId(ordinal: ordinal, to: &out)
         }
         if timestampIndex == nil, let timestampText {
             out.append(UInt8(ascii: ","))
@@ -165,9 +165,11 @@ final class CSVRowEncoder {
     }
 
 
-    private func appendId<Output: EncodedRowOutput>(_ ids: GeneratedIds, ordinal: Int, to out: inout Output) -> Range<Int> {
+    /// Only when `generatedIds` is set. It is read here, not bound by the caller: a bound copy
+    /// of the reference is a retain and a release per row.
+    private func appendId<Output: EncodedRowOutput>(ordinal: Int, to out: inout Output) -> Range<Int> {
         out.append(UInt8(ascii: "\""))
-        let id = out.appendInferenceId(ids, ordinal: ordinal)
+        let id = out.appendInferenceId(generatedIds.unsafelyUnwrapped, ordinal: ordinal)
         out.append(UInt8(ascii: "\""))
         return id
     }
@@ -257,10 +259,18 @@ final class CSVRowEncoder {
             var end = index
             while end < count - 1, cell[end] != UInt8(ascii: ","), cell[end] != UInt8(ascii: " "), cell[end] != UInt8(ascii: "\t") { end += 1 }
             let number = UnsafeBufferPointer(rebasing: cell[index..<end])
-            guard let kind = CSVCellBytes.canonicalNumber(number), let value = Self.double(number) else { return giveUp() }
+            let value: Double
+            let isInteger: Bool
+            if let short = Self.shortCanonicalDecimal(number) {
+                (value, isInteger) = short
+            } else {
+                guard let kind = CSVCellBytes.canonicalNumber(number), let parsed = Self.double(number) else { return giveUp() }
+                value = parsed
+                if case .integer = kind { isInteger = true } else { isInteger = false }
+            }
             if items > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: number)
-            if case .integer = kind { out.append(word: JSONWords.pointZero, count: 2) }
+            if isInteger { out.append(word: JSONWords.pointZero, count: 2) }
             sum += value
             items += 1
             index = end
@@ -291,6 +301,52 @@ final class CSVRowEncoder {
             let value = strtod(buffer.baseAddress!, nil)
             return value.isFinite ? value : nil
         }
+    }
+
+    /// A score as most files spell it — `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, at most 15 digits — checked
+    /// and read in one pass: its value (as `double` reads it) and whether it is an integer. nil
+    /// for any other spelling, which `CSVCellBytes.canonicalNumber` and `double` then decide.
+    static func shortCanonicalDecimal(_ number: CSVCellBytes.Bytes) -> (value: Double, isInteger: Bool)? {
+        let count = number.count
+        guard count > 0 else { return nil }
+        var index = 0
+        let negative = number[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < count else { return nil }
+        let leading = number[index]
+        var mantissa: UInt64 = 0
+        var digits = 0
+        if leading == UInt8(ascii: "0") {
+            index += 1
+            digits = 1
+        } else {
+            while index < count {
+                let digit = number[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+        }
+        if index == count {
+            // "-0" is the integer 0 to CSVCell but the double -0.0: left to the general path.
+            guard digits <= 15, !(negative && mantissa == 0) else { return nil }
+            return (negative ? -Double(mantissa) : Double(mantissa), true)
+        }
+        guard number[index] == UInt8(ascii: "."), index + 1 < count else { return nil }
+        index += 1
+        let fractionStart = index
+        while index < count {
+            let digit = number[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            index += 1
+        }
+        let fractionDigits = count - fractionStart
+        guard digits + fractionDigits <= 15 else { return nil }
+        let value = Double(mantissa) / powerOfTen(fractionDigits)
+        return (negative ? -value : value, false)
     }
 
     /// `[-]digits[.digits]` with at most 15 significant digits: exactly `mantissa / 10^k`.

@@ -169,17 +169,17 @@ public struct FileSurvey: Sendable {
             if room > 0 { survey.rowIssues.append(contentsOf: issues.prefix(room)) }
         }
 
-        if reader.header != nil, CSVRowEncoder.serves(plan) {
+        if reader.header != nil, CSVRowEncoder.serves(plan), let csv = reader.csvReader {
             // CSV: the publisher's fast path, so both reach the same verdict the same way.
             let encoder = CSVRowEncoder(plan: plan, columns: survey.columns, stats: [:], timestamps: timestamps, fill: nil)
             var verdicts = VerdictOnly()
             var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
             var lastGivenId: [UInt8] = []
             var lastIsGiven = false
-            while survey.problems.isEmpty, let line = try survey.nextCSVLine(reader) {
+            while survey.problems.isEmpty, let line = try survey.nextCSVLine(csv) {
                 survey.rowCount += 1
-                if cutter.isCutting { cutter.noteRow(offset: reader.recordOffset, ordinal: survey.rowCount, line: line) }
-                let fast = reader.withCSVFields { fields -> CSVRowEncoder.Row? in
+                if cutter.isCutting { cutter.noteRow(offset: csv.recordOffset, ordinal: survey.rowCount, line: line) }
+                let fast = csv.withFields { fields -> CSVRowEncoder.Row? in
                     guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &verdicts, types: &types) else { return nil }
                     guard encoder.admitId(of: row, fields: fields, line: line, ids: &ids) != nil else { return nil }
                     if let given = row.givenId {
@@ -318,8 +318,8 @@ public struct FileSurvey: Sendable {
     }
 
     /// `nextRecord` for the fast path: the next CSV record's line, its fields left in `reader`.
-    private mutating func nextCSVLine(_ reader: SourceReader) throws -> Int? {
-        try problemOnSyntaxError { try reader.nextCSVFields() }
+    private mutating func nextCSVLine(_ reader: CSVReader) throws -> Int? {
+        try problemOnSyntaxError { try reader.nextRecordFields() }
     }
 
     private mutating func nextRecord(_ reader: SourceReader) throws -> SourceRecord? {

@@ -117,15 +117,14 @@ final class SourceReader {
     /// CSV only: reads the next record without making a `String` of any field (see
     /// `withCSVFields`). Returns its line, or nil at the end.
     func nextCSVFields() throws -> Int? {
+        try csvReader?.nextRecordFields()
+    }
+
+    /// The CSV reader beneath, nil for JSONL. A loop over every record holds it: taken out of
+    /// `reader` at every record, it was retained and released twice a record.
+    var csvReader: CSVReader? {
         guard case .csv(let csv) = reader else { return nil }
-        while let line = try csv.nextFields() {
-            // pandas skips a line of nothing but spaces and tabs, as it skips a blank one.
-            let blank = csv.withFields { fields in
-                fields.count == 1 && !fields[0].isEmpty && fields[0].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            }
-            if !blank { return line }
-        }
-        return nil
+        return csv
     }
 
     /// The fields of the record `nextCSVFields` read last.
@@ -181,5 +180,19 @@ enum PandasColumnNames {
             counts[name] = count + 1
             return name
         }
+    }
+}
+
+extension CSVReader {
+    /// `nextFields`, passing over lines of nothing but spaces and tabs: pandas skips them, as it
+    /// skips blank ones. Returns the record's line, its fields left in the reader.
+    func nextRecordFields() throws -> Int? {
+        while let line = try nextFields() {
+            let blank = withFields { fields in
+                fields.count == 1 && !fields[0].isEmpty && fields[0].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            }
+            if !blank { return line }
+        }
+        return nil
     }
 }
