@@ -22,10 +22,13 @@ public final class CSVReader {
     public private(set) var line = 1
     private var hasStarted = false
     private var isFinished = false
-    /// The fields of the record last read, unescaped, one after the other, and where each
-    /// ends: memory of the reader's own, reused across records, so that reading allocates
-    /// nothing once it has seen the widest record and lending the fields costs nothing.
-    private var fields = FieldBuffer()
+    /// Where each field of the record last read is, from the record's first byte in the
+    /// window: the fields are not copied out of the file's bytes, and the few with an escaped
+    /// quote are unescaped where they lie (they only get shorter). Memory of the reader's own,
+    /// reused across records.
+    private var fields = FieldBounds()
+    /// The window offset of the record last read, which `fields` counts from.
+    private var fieldsBase = 0
 
     /// Where the record last read starts in the file: a place a reader of a segment can start.
     public private(set) var recordOffset: Int64 = 0
@@ -131,9 +134,9 @@ public final class CSVReader {
                         continue scan
                     }
                     if state == .unquoted {
-                        out.appendPlain(bytes, from: fieldStart, to: fieldEnd)
+                        out.append(from: fieldStart - recordStart, to: fieldEnd - recordStart)
                     } else {
-                        out.appendQuoted(bytes, from: fieldStart, to: fieldEnd, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: true)
+                        out.appendQuoted(bytes + recordStart, from: fieldStart - recordStart, to: fieldEnd - recordStart, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: true)
                     }
                     position += 1
                     if isLineEnd { return finishRecord(line: recordLine, start: recordStart, next: position) }
@@ -158,7 +161,7 @@ public final class CSVReader {
                         state = .quoted
                         position += 1
                     } else if byte == ASCII.comma || byte == ASCII.lineFeed {
-                        out.appendQuoted(bytes, from: fieldStart, to: position, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: false)
+                        out.appendQuoted(bytes + recordStart, from: fieldStart - recordStart, to: position - recordStart, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: false)
                         position += 1
                         if byte == ASCII.lineFeed { return finishRecord(line: recordLine, start: recordStart, next: position) }
                         state = .fieldStart
@@ -181,8 +184,9 @@ public final class CSVReader {
                 if try file.fill() { continue }
             }
             recordOffset = file.windowOffset + Int64(recordStart)
+            fieldsBase = recordStart
             return try finishAtEnd(
-                state: state, out: &out, recordLine: recordLine, fieldStart: fieldStart,
+                state: state, out: &out, recordLine: recordLine, recordStart: recordStart, fieldStart: fieldStart,
                 hasEscapedQuotes: hasEscapedQuotes,
                 quote: (line: quoteLine, offset: quoteOffset, lineStart: quoteLineStart)
             )
@@ -191,6 +195,7 @@ public final class CSVReader {
 
     private func finishRecord(line recordLine: Int, start: Int, next: Int) -> Int {
         recordOffset = file.windowOffset + Int64(start)
+        fieldsBase = start
         line += 1  // the record's final line feed
         cursor = next
         return recordLine
@@ -198,7 +203,7 @@ public final class CSVReader {
 
     /// The end of the file ends the last record too: a missing final newline is common.
     private func finishAtEnd(
-        state: State, out: inout FieldBuffer, recordLine: Int, fieldStart: Int, hasEscapedQuotes: Bool,
+        state: State, out: inout FieldBounds, recordLine: Int, recordStart: Int, fieldStart: Int, hasEscapedQuotes: Bool,
         quote: (line: Int, offset: Int, lineStart: Int)
     ) throws(FormatError) -> Int? {
         isFinished = true
@@ -214,12 +219,14 @@ public final class CSVReader {
         switch state {
         case .fieldStart:
             if out.fieldCount == 0 { return nil }
-            out.endField()
+            out.append(from: end - recordStart, to: end - recordStart)  // after a final comma: an empty field
         case .unquoted:
             if out.fieldCount == 0, fieldEnd == fieldStart { return nil }
-            out.appendPlain(bytes, from: fieldStart, to: fieldEnd)
+            out.append(from: fieldStart - recordStart, to: fieldEnd - recordStart)
         case .quoteInQuoted, .afterClosingQuote:
-            out.appendQuoted(bytes, from: fieldStart, to: fieldEnd, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: state == .afterClosingQuote)
+            out.appendQuoted(
+                bytes + recordStart, from: fieldStart - recordStart, to: fieldEnd - recordStart, hasEscapedQuotes: hasEscapedQuotes,
+                hasTrailingText: state == .afterClosingQuote)
         case .quoted:
             let prefix = UnsafeRawBufferPointer(start: bytes + quote.lineStart, count: quote.offset - quote.lineStart)
             let column = TextLocation.locate(offset: prefix.count, in: prefix, firstLine: quote.line).column
@@ -239,120 +246,115 @@ public final class CSVReader {
     }
 
     @usableFromInline
-    var fieldsView: CSVFields { fields.view }
+    var fieldsView: CSVFields { fields.view(base: file.storage + fieldsBase) }
 
 }
 
-/// A record's fields as they are read: bytes one after the other, and where each ends. Plain
-/// pointers into memory the reader owns (it frees them in `deinit`): copying this struct
-/// copies two pointers, with no reference counting on the path of every byte.
-private struct FieldBuffer {
-    var bytes: UnsafeMutablePointer<UInt8> = .allocate(capacity: 4096)
-    var byteCapacity = 4096
-    var byteCount = 0
-    var ends: UnsafeMutablePointer<Int> = .allocate(capacity: 64)
-    var endCapacity = 64
+/// Where a record's fields are: a start and an end per field, counted from the record's first
+/// byte. Plain pointers into memory the reader owns (it frees them in `deinit`): copying this
+/// struct copies a pointer, with no reference counting on the path of every field.
+private struct FieldBounds {
+    var bounds: UnsafeMutablePointer<Int> = .allocate(capacity: 128)
+    var capacity = 64
     var fieldCount = 0
 
-    var view: CSVFields {
-        CSVFields(bytes: UnsafeBufferPointer(start: bytes, count: byteCount), ends: UnsafeBufferPointer(start: ends, count: fieldCount))
+    func view(base: UnsafePointer<UInt8>) -> CSVFields {
+        CSVFields(base: base, bounds: UnsafeBufferPointer(start: bounds, count: 2 * fieldCount))
     }
 
     func deallocate() {
-        bytes.deallocate()
-        ends.deallocate()
+        bounds.deallocate()
     }
 
     mutating func removeAll() {
-        byteCount = 0
         fieldCount = 0
     }
 
     @inline(__always)
-    mutating func append(_ source: UnsafePointer<UInt8>, count: Int) {
-        if byteCount + count > byteCapacity { growBytes(to: byteCount + count) }
-        (bytes + byteCount).update(from: source, count: count)
-        byteCount += count
-    }
-
-    @inline(__always)
-    mutating func append(_ byte: UInt8) {
-        if byteCount == byteCapacity { growBytes(to: byteCount + 1) }
-        bytes[byteCount] = byte
-        byteCount += 1
-    }
-
-    @inline(__always)
-    mutating func endField() {
-        if fieldCount == endCapacity {
-            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
-            grown.update(from: ends, count: fieldCount)
-            ends.deallocate()
-            ends = grown
-            endCapacity *= 2
-        }
-        ends[fieldCount] = byteCount
+    mutating func append(from start: Int, to end: Int) {
+        if fieldCount == capacity { grow() }
+        bounds[2 * fieldCount] = start
+        bounds[2 * fieldCount + 1] = end
         fieldCount += 1
     }
 
-    private mutating func growBytes(to minimum: Int) {
-        let capacity = max(minimum, byteCapacity * 2)
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: bytes, count: byteCount)
-        bytes.deallocate()
-        bytes = grown
-        byteCapacity = capacity
-    }
-
-    @inline(__always)
-    mutating func appendPlain(_ source: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int) {
-        append(source + start, count: end - start)
-        endField()
+    private mutating func grow() {
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: 4 * capacity)
+        grown.update(from: bounds, count: 2 * fieldCount)
+        bounds.deallocate()
+        bounds = grown
+        capacity *= 2
     }
 
     /// Appends a field that starts with a quote (`start` is on it): `""` inside the quotes is
-    /// one quote, and anything after the closing quote is kept as it is.
+    /// one quote, and anything after the closing quote is kept as it is. A field with either is
+    /// unescaped in place, from `start` on: it is shorter than it was, so the bytes written
+    /// never overtake those still to be read.
     mutating func appendQuoted(
-        _ source: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, hasEscapedQuotes: Bool, hasTrailingText: Bool
+        _ record: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, hasEscapedQuotes: Bool, hasTrailingText: Bool
     ) {
         if !hasEscapedQuotes, !hasTrailingText {
-            return appendPlain(source, from: start + 1, to: end - 1)
+            return append(from: start + 1, to: end - 1)
         }
+        var written = start
         var index = start + 1
-        var runStart = index
         while index < end {
-            guard source[index] == ASCII.quote else {
-                index += 1
-                continue
+            let byte = record[index]
+            if byte == ASCII.quote {
+                if index + 1 < end, record[index + 1] == ASCII.quote {
+                    record[written] = ASCII.quote
+                    written += 1
+                    index += 2
+                    continue
+                }
+                index += 1  // the closing quote; the rest is trailing text
+                while index < end {
+                    record[written] = record[index]
+                    written += 1
+                    index += 1
+                }
+                break
             }
-            append(source + runStart, count: index - runStart)
-            if index + 1 < end, source[index + 1] == ASCII.quote {
-                append(ASCII.quote)
-                index += 2
-                runStart = index
-                continue
-            }
-            runStart = index + 1  // the closing quote; the rest is trailing text
-            break
+            record[written] = byte
+            written += 1
+            index += 1
         }
-        append(source + runStart, count: end - runStart)
-        endField()
+        append(from: start, to: written)
     }
 }
 
 /// The fields of one CSV record as bytes, unescaped; valid only inside `CSVReader.withFields`.
 public struct CSVFields {
-    public let bytes: UnsafeBufferPointer<UInt8>
-    public let ends: UnsafeBufferPointer<Int>
+    /// The record's first byte.
+    @usableFromInline let base: UnsafePointer<UInt8>
+    /// Field `i` is `base[bounds[2 * i] ..< bounds[2 * i + 1]]`; the fields lie in order.
+    public let bounds: UnsafeBufferPointer<Int>
 
     @inlinable
-    public var count: Int { ends.count }
+    public var count: Int { bounds.count / 2 }
 
     /// Inlinable: read once a cell, from another module.
     @inlinable
     public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = index == 0 ? 0 : ends[index - 1]
-        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
+        UnsafeBufferPointer(start: base + bounds[2 * index], count: bounds[2 * index + 1] - bounds[2 * index])
+    }
+
+    /// Where field `index` is, counted from the record's start: what `bytes(_:)` takes.
+    @inlinable
+    public func range(of index: Int) -> Range<Int> {
+        bounds[2 * index]..<bounds[2 * index + 1]
+    }
+
+    /// The bytes at `range`, counted from the record's start.
+    @inlinable
+    public func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    /// The bytes from the record's start to its last field's end, which every field lies in:
+    /// to keep the record, keep these and `bounds`.
+    public var span: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base, count: bounds.isEmpty ? 0 : bounds[bounds.count - 1])
     }
 
     /// The field as text. Invalid UTF-8 becomes U+FFFD rather than an error: a stray Latin-1

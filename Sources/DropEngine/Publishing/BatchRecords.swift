@@ -16,12 +16,12 @@ struct BatchRecords: Sendable {
     private var jsonEntries: [JSONEntry] = []
     private var jsonBytes: [UInt8] = []
     private var csvBytes: [UInt8] = []
-    /// Where each field ends, counted from its row's first byte: a row's ends are then copied
-    /// as the reader gives them, in one go.
-    private var csvFieldEnds: [Int] = []
-    /// Each CSV row's line, where its bytes start in `csvBytes`, and the end of its fields in
-    /// `csvFieldEnds`.
-    private var csvRows: [(line: Int, bytesStart: Int, fieldsEnd: Int)] = []
+    /// Where each field starts and ends, counted from its row's first byte (`CSVFields.bounds`):
+    /// a row's are then copied as the reader gives them, in one go.
+    private var csvFieldBounds: [Int] = []
+    /// Each CSV row's line, where its bytes start in `csvBytes`, and the end of its bounds in
+    /// `csvFieldBounds`.
+    private var csvRows: [(line: Int, bytesStart: Int, boundsEnd: Int)] = []
 
     var isEmpty: Bool { jsonEntries.isEmpty && csvRows.isEmpty }
 
@@ -32,17 +32,18 @@ struct BatchRecords: Sendable {
         }
         let base = csvBytes.count
         for field in fields {
+            csvFieldBounds.append(csvBytes.count - base)
             csvBytes.append(contentsOf: field.utf8)
-            csvFieldEnds.append(csvBytes.count - base)
+            csvFieldBounds.append(csvBytes.count - base)
         }
-        csvRows.append((line, base, csvFieldEnds.count))
+        csvRows.append((line, base, csvFieldBounds.count))
     }
 
     mutating func append(_ fields: CSVFields, line: Int) {
         let base = csvBytes.count
-        csvBytes.append(contentsOf: fields.bytes)
-        csvFieldEnds.append(contentsOf: fields.ends)
-        csvRows.append((line, base, csvFieldEnds.count))
+        csvBytes.append(contentsOf: fields.span)
+        csvFieldBounds.append(contentsOf: fields.bounds)
+        csvRows.append((line, base, csvFieldBounds.count))
     }
 
     /// A JSONL line the fast path took, as its bytes.
@@ -71,15 +72,14 @@ struct BatchRecords: Sendable {
         }
         var records: [SourceRecord] = []
         records.reserveCapacity(csvRows.count)
-        var fieldIndex = 0
+        var boundIndex = 0
         for row in csvRows {
             var fields: [String] = []
-            var start = row.bytesStart
-            while fieldIndex < row.fieldsEnd {
-                let end = row.bytesStart + csvFieldEnds[fieldIndex]
+            while boundIndex < row.boundsEnd {
+                let start = row.bytesStart + csvFieldBounds[boundIndex]
+                let end = row.bytesStart + csvFieldBounds[boundIndex + 1]
                 fields.append(String(decoding: csvBytes[start..<end], as: UTF8.self))
-                start = end
-                fieldIndex += 1
+                boundIndex += 2
             }
             records.append(.csv(line: row.line, fields: fields))
         }
@@ -90,7 +90,7 @@ struct BatchRecords: Sendable {
         jsonEntries.removeAll(keepingCapacity: true)
         jsonBytes.removeAll(keepingCapacity: true)
         csvBytes.removeAll(keepingCapacity: true)
-        csvFieldEnds.removeAll(keepingCapacity: true)
+        csvFieldBounds.removeAll(keepingCapacity: true)
         csvRows.removeAll(keepingCapacity: true)
     }
 }

@@ -118,7 +118,7 @@ struct BulkArrowFile {
                         return try takeTyped(SourceRecord(line: line, fields))
                     }
                     try verdicts.withGeneratedId(row.generatedId ?? 0..<0) { generated in
-                        try writer.appendRow(textBytes: fields.bytes.count + 64) { arrow in
+                        try writer.appendRow(textBytes: fields.span.count + 64) { arrow in
                             encoder.appendArrow(fields, generatedId: generated, to: &arrow, doubles: &doubles)
                         }
                     }

@@ -21,7 +21,8 @@ import Musl
 final class CSVRowEncoder {
     /// What the fast path found in a row it encoded.
     struct Row {
-        /// The inference id the row gives (its bytes in the record), if any.
+        /// Where the inference id the row gives is, if it gives one: in the record's bytes
+        /// (`CSVFields.bytes(_:)`) or in the JSONL line.
         var givenId: Range<Int>?
         /// The inference id written for it (`EncodedRowOutput.withGeneratedId`), if one was generated.
         var generatedId: Range<Int>?
@@ -136,7 +137,7 @@ final class CSVRowEncoder {
                 return nil
             }
             types[index] = type
-            if index == idIndex { row.givenId = Self.range(of: index, in: fields) }
+            if index == idIndex { row.givenId = fields.range(of: index) }
             if index == timestampIndex { row.hasTimestamp = true }
         }
         if idIndex == nil, generatedIds != nil {
@@ -159,7 +160,7 @@ final class CSVRowEncoder {
     /// id: the row then goes to `RowTyper`, which reports it.
     func admitId(of row: Row, fields: CSVFields, line: Int, ids: inout DuplicateIdTracker) -> UInt64? {
         guard let given = row.givenId else { return 0 }
-        let hash = DuplicateIdTracker.hash(fields.bytes[given])
+        let hash = DuplicateIdTracker.hash(fields.bytes(given))
         guard ids.admit(hash: hash, line: line) else { return nil }
         return InferenceIdFingerprint.mixing(hash)
     }
@@ -172,10 +173,6 @@ final class CSVRowEncoder {
         let id = out.appendInferenceId(generatedIds.unsafelyUnwrapped, ordinal: ordinal)
         out.append(UInt8(ascii: "\""))
         return id
-    }
-
-    private static func range(of index: Int, in fields: CSVFields) -> Range<Int> {
-        (index == 0 ? 0 : fields.ends[index - 1])..<fields.ends[index]
     }
 
     /// Writes one present cell; the type it was sent as, or nil to give up on the row.

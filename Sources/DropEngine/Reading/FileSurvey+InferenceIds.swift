@@ -39,7 +39,7 @@ extension FileSurvey {
                     guard let row = encoder.encode(fields, ordinal: ordinal, into: &verdicts, types: &types),
                         encoder.admitId(of: row, fields: fields, line: line, ids: &ids) != nil
                     else { return try typed(SourceRecord(line: line, fields)) }
-                    if let given = row.givenId { try take(String(decoding: fields.bytes[given], as: UTF8.self)) }
+                    if let given = row.givenId { try take(String(decoding: fields.bytes(given), as: UTF8.self)) }
                 }
             }
         } else if format == .jsonl, JSONLRowEncoder.serves(plan) {

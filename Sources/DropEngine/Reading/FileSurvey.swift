@@ -183,9 +183,9 @@ public struct FileSurvey: Sendable {
                     guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &verdicts, types: &types) else { return nil }
                     guard encoder.admitId(of: row, fields: fields, line: line, ids: &ids) != nil else { return nil }
                     if let given = row.givenId {
-                        if survey.firstInferenceId == nil { survey.firstInferenceId = .given(String(decoding: fields.bytes[given], as: UTF8.self)) }
+                        if survey.firstInferenceId == nil { survey.firstInferenceId = .given(String(decoding: fields.bytes(given), as: UTF8.self)) }
                         lastGivenId.removeAll(keepingCapacity: true)
-                        lastGivenId.append(contentsOf: fields.bytes[given])
+                        lastGivenId.append(contentsOf: fields.bytes(given))
                     }
                     return row
                 }
