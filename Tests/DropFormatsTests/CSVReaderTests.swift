@@ -156,6 +156,23 @@ private func readAll(bytes: [UInt8], onBytes: ((UnsafeRawBufferPointer) -> Void)
         #expect(records == expected)
     }
 
+    /// Delimiters are found a word at a time: every field length from empty to past two words,
+    /// with the delimiter at each place in a word, and bytes above 0x7F beside it.
+    @Test func delimitersAtEveryPlaceInAWord() throws {
+        var text = ""
+        var expected: [CSVRecord] = []
+        var line = 1
+        for length in 0..<20 {
+            let plain = String(repeating: "a", count: length)
+            let wide = String(repeating: "é", count: length / 2)
+            let quoted = String(repeating: "q", count: length) + "\n" + String(repeating: ",", count: length % 3)
+            text += "\(plain),\(wide),\"\(quoted)\",x\(plain)\"\"\n"
+            expected.append(CSVRecord(line: line, fields: [plain, wide, quoted, "x" + plain + "\"\""]))
+            line += 2
+        }
+        #expect(try readAll(text) == expected)
+    }
+
     /// Puts each byte of a tricky record (a doubled quote, a quoted newline, CRLF) exactly
     /// on the first 64 KiB boundary in turn, so every parser state is cut by a refill.
     @Test(arguments: 0..<14)
