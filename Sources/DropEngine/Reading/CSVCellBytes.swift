@@ -156,6 +156,14 @@ enum CSVCellBytes {
             || first == UInt8(ascii: " ") || first == UInt8(ascii: "\t")
     }
 
+    /// Printable ASCII without `"` or `\`: text that is valid UTF-8 and that JSON takes as it
+    /// is, found in one pass (most text cells are such).
+    @inline(__always)
+    static func isPlainText(_ cell: Bytes) -> Bool {
+        for byte in cell where byte &- 0x20 >= 0x5F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+        return true
+    }
+
     /// Well-formed UTF-8 (RFC 3629): what `String(decoding:as:)` keeps without replacing.
     static func isValidUTF8(_ cell: Bytes) -> Bool {
         var index = 0

@@ -48,10 +48,12 @@ final class CSVRowEncoder {
 
     let kinds: [ColumnKind]
     private let stats: [ColumnStats]
-    /// `"name":` of every column, escaped once, one after the other (one buffer: an array of
-    /// arrays would be retained and released at every cell).
-    private let keys: [UInt8]
-    private let keyEnds: [Int]
+    /// `"name":` of every column, escaped once, each in a slot of `keySlotWords` words, so that
+    /// it is appended a word at a time rather than by a call to `memmove` at every cell. One
+    /// buffer of the encoder's own: an array of arrays is retained and released at every cell.
+    private let keyWords: UnsafeMutablePointer<UInt64>
+    private let keySlotWords: Int
+    private let keyLengths: [Int]
     private let timestamps: TimestampRule
     private let checksTimestamps: Bool
     let idIndex: Int?
@@ -77,14 +79,14 @@ final class CSVRowEncoder {
     init(plan: ColumnPlan, columns: [String], stats: [String: ColumnStats], timestamps: TimestampRule, fill: Fill?) {
         kinds = columns.map(plan.kind(of:))
         self.stats = columns.map { stats[$0] ?? ColumnStats() }
-        var keys: [UInt8] = []
-        var keyEnds: [Int] = []
-        for column in columns {
-            keys += Self.key(column)
-            keyEnds.append(keys.count)
+        let keys = columns.map(Self.key)
+        keyLengths = keys.map(\.count)
+        keySlotWords = ((keyLengths.max() ?? 0) + 7) / 8
+        keyWords = .allocate(capacity: max(1, keySlotWords * keys.count))
+        keyWords.initialize(repeating: 0, count: max(1, keySlotWords * keys.count))
+        for (index, key) in keys.enumerated() {
+            UnsafeMutableRawPointer(keyWords + index * keySlotWords).copyMemory(from: key, byteCount: key.count)
         }
-        self.keys = keys
-        self.keyEnds = keyEnds
         self.timestamps = timestamps
         checksTimestamps = plan.purpose != .groundTruths
         idIndex = columns.firstIndex(of: plan.inferenceIdColumn)
@@ -95,6 +97,10 @@ final class CSVRowEncoder {
         generatedIds = fill?.ids
         timestampText = fill?.defaultTimestampText
         fillTimestamp = fill?.defaultTimestamp
+    }
+
+    deinit {
+        keyWords.deallocate()
     }
 
     private static func key(_ name: String) -> [UInt8] {
@@ -119,8 +125,7 @@ final class CSVRowEncoder {
         for index in 0..<columnCount {
             types[index] = []
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            let keyStart = index == 0 ? 0 : keyEnds[index - 1]
-            keys.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[keyStart..<keyEnds[index]])) }
+            out.append(words: keyWords + index * keySlotWords, count: keyLengths[index])
             let cell = index < fields.count ? fields[index] : UnsafeBufferPointer(start: nil, count: 0)
             if CSVCellBytes.isMissing(cell) {
                 if index == idIndex, generatedIds != nil {
@@ -212,7 +217,12 @@ final class CSVRowEncoder {
 
 
     private func appendText<Output: EncodedRowOutput>(_ cell: CSVCellBytes.Bytes, to out: inout Output) -> ColumnStats.Seen? {
-        guard cell.count <= ValueTyping.maximumTextLength, CSVCellBytes.isValidUTF8(cell) else { return nil }
+        guard cell.count <= ValueTyping.maximumTextLength else { return nil }
+        if CSVCellBytes.isPlainText(cell) {
+            out.appendPlainJSONString(cell)
+            return .string
+        }
+        guard CSVCellBytes.isValidUTF8(cell) else { return nil }
         out.appendJSONString(utf8: cell)
         return .string
     }

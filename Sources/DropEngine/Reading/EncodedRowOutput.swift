@@ -17,6 +17,11 @@ protocol EncodedRowOutput {
     /// Drops what was written from `position` on: a row given up on leaves nothing behind.
     mutating func truncate(to position: Int)
     mutating func appendJSONString(utf8 bytes: UnsafeBufferPointer<UInt8>)
+    /// Appends text with nothing to escape (`CSVCellBytes.isPlainText`) between quotes.
+    mutating func appendPlainJSONString(_ bytes: UnsafeBufferPointer<UInt8>)
+    /// Appends `count` bytes from `words`, which can be read in whole words past them (a
+    /// `PaddedKeys` slot): a short copy without a call to `memmove`.
+    mutating func append(words: UnsafePointer<UInt64>, count: Int)
     mutating func appendJSONInteger(_ value: Int64)
     /// Writes the id generated for row `ordinal` (without quotes); returns where its bytes
     /// are, in `generatedIdBytes`.
@@ -37,6 +42,16 @@ extension Array: EncodedRowOutput where Element == UInt8 {
 
     mutating func appendJSONString(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         JSONWriter.appendString(utf8: bytes, to: &self)
+    }
+
+    mutating func appendPlainJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        append(UInt8(ascii: "\""))
+        append(contentsOf: bytes)
+        append(UInt8(ascii: "\""))
+    }
+
+    mutating func append(words: UnsafePointer<UInt64>, count: Int) {
+        append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(words).assumingMemoryBound(to: UInt8.self), count: count))
     }
 
     mutating func appendJSONInteger(_ value: Int64) {
@@ -65,6 +80,8 @@ struct VerdictOnly: EncodedRowOutput {
     mutating func append(word: UInt64, count: Int) {}
     mutating func truncate(to position: Int) {}
     mutating func appendJSONString(utf8 bytes: UnsafeBufferPointer<UInt8>) {}
+    mutating func appendPlainJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {}
+    mutating func append(words: UnsafePointer<UInt64>, count: Int) {}
     mutating func appendJSONInteger(_ value: Int64) {}
 
     mutating func appendInferenceId(_ ids: GeneratedIds, ordinal: Int) -> Range<Int> {
@@ -164,6 +181,26 @@ final class JSONRowBytes: EncodedRowOutput {
         append(UInt8(ascii: "\""))
         append(contentsOf: bytes)
         append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    func appendPlainJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count + 2)
+        base[count] = UInt8(ascii: "\"")
+        if let source = bytes.baseAddress { (base + count + 1).update(from: source, count: bytes.count) }
+        base[count + 1 + bytes.count] = UInt8(ascii: "\"")
+        count += bytes.count + 2
+    }
+
+    @inline(__always)
+    func append(words: UnsafePointer<UInt64>, count: Int) {
+        let wordCount = (count + 7) / 8
+        reserve(wordCount * 8)
+        let destination = UnsafeMutableRawPointer(base + self.count)
+        for index in 0..<wordCount {
+            destination.storeBytes(of: words[index], toByteOffset: 8 * index, as: UInt64.self)
+        }
+        self.count += count
     }
 
     func appendJSONInteger(_ value: Int64) {
