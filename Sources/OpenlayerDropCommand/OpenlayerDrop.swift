@@ -13,4 +13,9 @@ struct OpenlayerDrop: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Watch.self, Validate.self, Upload.self, Status.self, Init.self, CheckConfig.self]
     )
+
+    static func main() async {
+        MallocArenas.limitUnlessConfigured()
+        await main(nil)
+    }
 }
