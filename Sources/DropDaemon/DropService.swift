@@ -163,7 +163,7 @@ public struct DropService: Service, CustomStringConvertible {
             for try await event in InboxWatcher(root: config.directories.inbox) {
                 switch event {
                 case .fileReady(let path, let arrival):
-                    await dispatch(path, complete: arrival == .renamed, router: router, queues: queues, archivist: archivist)
+                    await dispatch(path, complete: arrival == .renamed || arrival == .created, router: router, queues: queues, archivist: archivist)
                 case .watching:
                     logger.info("watching the inbox", metadata: ["inbox": "\(config.directories.inbox)"])
                 case .rescanNeeded:

@@ -80,18 +80,21 @@ public struct FileProcessor: Sendable {
 
     /// Claims a copy of a file anywhere on disk (for `openlayer-drop upload`): the original
     /// stays where it is; the copy keeps its modification time, the default timestamp of rows.
+    /// A symbolic link given here is followed (the user named it), and the copy keeps the
+    /// link's name; the copy is what is read.
     public func claimCopy(of path: String, kind: FileKind) throws -> JournalFile {
         let name = URL(fileURLWithPath: path).lastPathComponent
+        let source = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         let folder = kind.path(under: directories.processing, pipeline: pipeline)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let staging = folder + "/.copy-" + UUID().uuidString
         do {
-            try ParallelFileCopy.copy(from: path, to: staging, threads: settings.workers)
+            try ParallelFileCopy.copy(from: source, to: staging, threads: settings.workers)
         } catch {
             unlink(staging)
             throw error
         }
-        if let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date {
+        if let modified = try FileManager.default.attributesOfItem(atPath: source)[.modificationDate] as? Date {
             try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: staging)
         }
         let claimed = try NoOverwriteMove.move(staging, into: folder, name: name)
@@ -107,7 +110,9 @@ public struct FileProcessor: Sendable {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }
             for name in names {
                 let path = folder + "/" + name
-                guard let stamp = try? FileStamp(path: path), FileStamp.isRegularFile(path) else { continue }
+                // Anything but a directory (the kinds' own folders): a link or a FIFO is refused
+                // when it is processed, not left behind.
+                guard let stamp = try? FileStamp(path: path), !FileStamp.isDirectory(path) else { continue }
                 if let entry = try journal.unfinishedFile(claimedPath: path) {
                     entries.append(entry)
                 } else {
@@ -151,8 +156,16 @@ public struct FileProcessor: Sendable {
         var file = isCurrent ? entry : try entry.id.flatMap(journal.file(id:)) ?? entry
         guard [.queued, .publishing, .published].contains(file.state) else { return .finished(.vanished) }
         let logger = logger(for: file)
-        guard FileManager.default.fileExists(atPath: file.claimedPath) else {
+        switch DroppedEntry(path: file.claimedPath) {
+        case .regularFile:
+            break
+        case .missing:
             return .finished(try vanished(&file, logger: logger))
+        case .refused(let reason):
+            // Only ever a new claim: a file past its first check was a regular file then, and
+            // the processing folder is the service's own.
+            return .finished(try rejectWhole(&file, report: RejectionReport(
+                fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()), problems: [reason]), logger: logger))
         }
         guard let format = SourceFormat(fileName: file.name) else {
             return .finished(try rejectWhole(&file, report: RejectionReport(

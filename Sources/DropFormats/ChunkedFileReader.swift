@@ -34,13 +34,7 @@ final class ChunkedFileReader {
     /// - Parameter range: the bytes to read; nil for the whole file. A range starting past 0
     ///   is read as it is: no byte order mark is looked for there.
     init(path: String, range: Range<Int64>? = nil, onBytes: ((UnsafeRawBufferPointer) -> Void)?) throws(FileReadError) {
-        var descriptor: Int32
-        repeat {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        } while descriptor < 0 && errno == EINTR
-        guard descriptor >= 0 else {
-            throw FileReadError(path: path, operation: "open", code: errno)
-        }
+        let descriptor = try RegularFile.openForReading(path)
         if let range, range.lowerBound > 0, lseek(descriptor, off_t(range.lowerBound), SEEK_SET) < 0 {
             let code = errno
             close(descriptor)

@@ -28,6 +28,14 @@ enum FileSystem {
         return kind(mode: info.st_mode)
     }
 
+    /// How many names `path` has (hard links), without following a final symbolic link; 0 if
+    /// it cannot be inspected.
+    static func linkCount(of path: String) -> Int {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        return Int(info.st_nlink)
+    }
+
     /// Kind of `path`, following symbolic links (used for the inbox root only).
     static func kindFollowingLinks(of path: String) -> Kind {
         var info = stat()
@@ -52,8 +60,9 @@ enum FileSystem {
         return result.sorted { $0.name < $1.name }
     }
 
-    /// Regular files below `directory` (recursively) whose names, and whose directories'
-    /// names below `directory`, pass `filter`. Sorted by path.
+    /// Entries below `directory` (recursively) that are not directories — regular files, and
+    /// links or FIFOs for the consumer to refuse — whose names, and whose directories' names
+    /// below `directory`, pass `filter`. Sorted by path. Links are never followed.
     static func readyFiles(under directory: String, filter: FileNameFilter) -> [String] {
         var files: [String] = []
         var pending = [directory]
@@ -61,9 +70,9 @@ enum FileSystem {
             for entry in entries(of: current) where filter.accepts(entry.name) {
                 let path = join(current, entry.name)
                 switch entry.kind {
-                case .regularFile: files.append(path)
+                case .regularFile, .other: files.append(path)
                 case .directory: pending.append(path)
-                case .other, .missing: break
+                case .missing: break
                 }
             }
         }

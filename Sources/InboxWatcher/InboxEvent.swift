@@ -9,10 +9,15 @@ public enum InboxEvent: Sendable, Equatable {
         case closedAfterWriting
         /// Found by a scan (at start, or after a queue overflow): how it got there is unknown.
         case found
+        /// Created in place as something other than a regular file (a symbolic link, a FIFO):
+        /// there is nothing to wait for.
+        case created
     }
 
-    /// A regular file whose name passes the filter is complete at this absolute path: it was
-    /// closed after writing, renamed or moved into the inbox, or found by a scan.
+    /// An entry whose name passes the filter is complete at this absolute path: a regular file
+    /// closed after writing, renamed or moved into the inbox, or found by a scan; or anything
+    /// else that is not a directory (a symbolic link, a FIFO, a socket), which the consumer is to
+    /// refuse. Links are never followed.
     ///
     /// The same path may be reported more than once (a scan and an event can both see a file,
     /// and a file rewritten in place is closed again); the consumer must deduplicate, e.g. by

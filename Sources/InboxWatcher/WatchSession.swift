@@ -17,8 +17,8 @@ final class WatchSession {
 
     typealias Continuation = AsyncThrowingStream<InboxEvent, any Error>.Continuation
 
-    /// Events wanted on every watched directory. `IN_CREATE` and `IN_MOVED_FROM` matter only
-    /// for directories, but inotify cannot restrict them to directories.
+    /// Events wanted on every watched directory. `IN_CREATE` matters for directories and for
+    /// entries that are not regular files (links, FIFOs), `IN_MOVED_FROM` for directories only.
     private static let subdirectoryMask: InotifyTools.Mask = [
         .closeWrite, .movedTo, .movedFrom, .create, .onlyDirectory, .dontFollow,
     ]
@@ -124,9 +124,20 @@ final class WatchSession {
 
         if event.mask.contains(.isDirectory) {
             try handleDirectory(event, path: path, tools: tools)
-        } else if event.mask.contains(.closeWrite) || event.mask.contains(.movedTo) {
-            if filter.accepts(event.name), FileSystem.kind(of: path) == .regularFile {
-                continuation.yield(.fileReady(path: path, arrival: event.mask.contains(.movedTo) ? .renamed : .closedAfterWriting))
+        } else if event.mask.contains(.closeWrite) || event.mask.contains(.movedTo) || event.mask.contains(.create) {
+            guard filter.accepts(event.name) else { return }
+            let movedIn = event.mask.contains(.movedTo)
+            switch FileSystem.kind(of: path) {
+            case .regularFile where !event.mask.contains(.create):
+                continuation.yield(.fileReady(path: path, arrival: movedIn ? .renamed : .closedAfterWriting))
+            case .regularFile where FileSystem.linkCount(of: path) > 1:
+                // A hard link made in place (`ln`): no close will follow, and the consumer refuses it.
+                continuation.yield(.fileReady(path: path, arrival: .created))
+            case .other:
+                // A link, a FIFO: reported so that the consumer refuses it, not left unseen.
+                continuation.yield(.fileReady(path: path, arrival: movedIn ? .renamed : .created))
+            case .regularFile, .directory, .missing:
+                break  // a regular file just created is still being written: its close reports it
             }
         }
     }

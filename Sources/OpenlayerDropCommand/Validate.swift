@@ -48,7 +48,10 @@ struct Validate: ParsableCommand {
         for file in files {
             let result: FileValidation
             do {
-                result = try FileValidation.validate(path: file, pipeline: pipelineConfig, kind: fileKind, journal: journal)
+                // A link named on the command line is followed: the user chose it. (The service
+                // never follows one dropped in an inbox.)
+                let path = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+                result = try FileValidation.validate(path: path, pipeline: pipelineConfig, kind: fileKind, journal: journal)
             } catch {
                 FileHandle.standardError.write(Data("openlayer-drop: cannot read \(file): \(error)\n".utf8))
                 allClean = false

@@ -1,5 +1,6 @@
 import Testing
 import DropFormats
+import Glibc
 
 /// Reads every record of `text` written to a temporary file.
 private func readAll(_ text: String) throws -> [CSVRecord] {
@@ -214,10 +215,23 @@ private func readAll(bytes: [UInt8], onBytes: ((UnsafeRawBufferPointer) -> Void)
         #expect(error?.message.contains("No such file or directory") == true)
     }
 
-    @Test func directoryIsAFileReadErrorOnRead() throws {
+    @Test func directoryIsAFileReadErrorWhenOpened() throws {
         let file = try TemporaryFile("x")
-        let reader = try CSVReader(path: file.directory.path)
-        let error = #expect(throws: FileReadError.self) { _ = try reader.next() }
-        #expect(error?.errno == 21)  // EISDIR
+        let error = #expect(throws: FileReadError.self) { _ = try CSVReader(path: file.directory.path) }
+        #expect(error?.message == "not a regular file (a directory)")
+    }
+
+    /// A link is never followed and a FIFO never waited on: `RegularFile` refuses both at once.
+    @Test func linksAndFIFOsAreRefusedWithoutBlocking() throws {
+        let file = try TemporaryFile("a,b\n1,2\n")
+        let link = file.directory.path + "/link.csv"
+        #expect(symlink(file.path, link) == 0)
+        let linkError = #expect(throws: FileReadError.self) { _ = try CSVReader(path: link) }
+        #expect(linkError?.message == "a symbolic link, not a file: links are not followed")
+        let fifo = file.directory.path + "/pipe.csv"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let fifoError = #expect(throws: FileReadError.self) { _ = try CSVReader(path: fifo) }
+        #expect(fifoError?.message == "not a regular file (a FIFO (named pipe))")
+        #expect(try CSVReader(path: file.path).next()?.fields == ["a", "b"])
     }
 }

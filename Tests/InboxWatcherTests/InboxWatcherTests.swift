@@ -64,6 +64,39 @@ struct InboxWatcherTests {
         #expect(await recorder.cancel())
     }
 
+    /// Links and FIFOs are reported, never followed, so that the consumer refuses them instead
+    /// of leaving them unseen: made in place (`IN_CREATE`) or renamed in.
+    @Test func linksAndFIFOsAreReportedWithoutBeingFollowed() async throws {
+        let inbox = try TemporaryDirectory()
+        defer { inbox.remove() }
+        let outside = try TemporaryDirectory()
+        defer { outside.remove() }
+        let secret = try outside.write("secret.csv")
+        try outside.makeDirectory("folder")
+        try outside.write("folder/inner.csv")
+        let recorder = try await startWatching(inbox)
+
+        let link = inbox.url("link.csv")
+        #expect(symlink(secret, link) == 0)
+        #expect(await recorder.waitFor(link))
+        let fifo = inbox.url("pipe.csv")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(await recorder.waitFor(fifo))
+        let staged = inbox.url(".staged-link")
+        #expect(symlink(outside.url("folder"), staged) == 0)
+        let renamed = inbox.url("folder-link")
+        #expect(rename(staged, renamed) == 0)
+        #expect(await recorder.waitFor(renamed))
+        let sentinel = try inbox.write("zz-sentinel.csv")
+        #expect(await recorder.waitFor(sentinel))
+
+        #expect(recorder.events.contains(.fileReady(path: link, arrival: .created)))
+        #expect(recorder.events.contains(.fileReady(path: fifo, arrival: .created)))
+        #expect(recorder.events.contains(.fileReady(path: renamed, arrival: .renamed)))
+        #expect(!recorder.paths.contains { $0.hasPrefix(renamed + "/") }, "a link to a directory is not descended into")
+        #expect(await recorder.cancel())
+    }
+
     @Test func hiddenPartialAndSwapFilesAreIgnored() async throws {
         let inbox = try TemporaryDirectory()
         defer { inbox.remove() }
@@ -158,16 +191,16 @@ struct InboxWatcherTests {
         try inbox.makeDirectory(".staging")
         try inbox.write(".staging/e.csv")
         symlink(inbox.url("b.csv"), inbox.url("link.csv"))
-        let expected = [inbox.url("a.jsonl"), inbox.url("b.csv"), inbox.url("sub/c.csv")]
+        let expected = [inbox.url("a.jsonl"), inbox.url("b.csv"), inbox.url("link.csv"), inbox.url("sub/c.csv")]
 
         let recorder = EventRecorder(InboxWatcher(root: inbox.path))
-        #expect(await recorder.wait { $0.events.count >= 3 })
+        #expect(await recorder.wait { $0.events.count >= 4 })
         let live = try inbox.write("sub/live.csv")
         #expect(await recorder.waitFor(live))
-        #expect(Array(recorder.paths.prefix(3)) == expected)
+        #expect(Array(recorder.paths.prefix(4)) == expected)
         #expect(recorder.paths.last == live)
         // `.watching` separates what was found at start from what arrived later.
-        #expect(Array(recorder.events.prefix(4)) == expected.map { .fileReady(path: $0, arrival: .found) } + [.watching])
+        #expect(Array(recorder.events.prefix(5)) == expected.map { .fileReady(path: $0, arrival: .found) } + [.watching])
         #expect(InboxWatcher.scan(root: inbox.path) == expected + [live])
         #expect(await recorder.cancel())
     }

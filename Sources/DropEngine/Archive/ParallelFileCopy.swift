@@ -1,3 +1,4 @@
+import DropFormats
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -17,8 +18,7 @@ enum ParallelFileCopy {
 
     /// Copies `source` to `destination`, which must not exist, keeping the permission bits.
     static func copy(from source: String, to destination: String, threads: Int) throws {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw error("open", source) }
+        let input = try RegularFile.openForReading(source)
         defer { close(input) }
         var info = stat()
         guard fstat(input, &info) == 0 else { throw error("stat", source) }

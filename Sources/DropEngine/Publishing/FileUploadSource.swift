@@ -67,8 +67,7 @@ final class FileChunkReader: @unchecked Sendable {
     private func nextOfCurrentFile() throws -> [UInt8]? {
         guard !finished else { return nil }
         if descriptor < 0 {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw FileReadError(path: path, operation: "open", code: errno) }
+            descriptor = try RegularFile.openForReading(path)
         }
         var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
         let count = try chunk.withUnsafeMutableBytes { buffer -> Int in

@@ -16,7 +16,8 @@ public struct FileStamp: Sendable, Equatable {
 
     public init(path: String) throws {
         var info = stat()
-        guard stat(path, &info) == 0 else {
+        // The entry itself: a symbolic link is stamped as a link, never followed.
+        guard lstat(path, &info) == 0 else {
             throw CocoaError(errno == ENOENT ? .fileReadNoSuchFile : .fileReadUnknown, userInfo: [NSFilePathErrorKey: path])
         }
         size = Int64(info.st_size)
@@ -38,5 +39,10 @@ extension FileStamp {
     static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 }

@@ -95,8 +95,7 @@ extension FileSurvey {
     /// Where each part starts: 0, then the byte after the first line feed at or after each even
     /// share of the file. Fewer parts when shares share a line, or a line runs past 1 MiB.
     private static func partStarts(path: String, size: Int64, parts: Int) throws -> [Int64] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileReadError(path: path, operation: "open", code: errno) }
+        let descriptor = try RegularFile.openForReading(path)
         defer { close(descriptor) }
         var starts: [Int64] = [0]
         var window = [UInt8](repeating: 0, count: 64 * 1024)

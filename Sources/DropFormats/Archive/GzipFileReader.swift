@@ -33,13 +33,7 @@ final class GzipFileReader {
     private(set) var isAtEnd = false
 
     init(path: String) throws {
-        var descriptor: Int32
-        repeat {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        } while descriptor < 0 && errno == EINTR
-        guard descriptor >= 0 else {
-            throw FileReadError(path: path, operation: "open", code: errno)
-        }
+        let descriptor = try RegularFile.openForReading(path)
         let decompressor = CompressionAlgorithm.gzip().decompressor
         do {
             try decompressor.startStream()
