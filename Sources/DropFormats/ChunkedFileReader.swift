@@ -20,6 +20,8 @@ final class ChunkedFileReader {
     let path: String
     private let descriptor: Int32
     private let onBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// The `ReadStop` in force when the reader was opened, checked before every chunk.
+    private let stop: ReadStop?
     /// Bytes `0..<count` are valid; the readers keep offsets into them.
     private(set) var storage: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
@@ -43,6 +45,7 @@ final class ChunkedFileReader {
         self.path = path
         self.descriptor = descriptor
         self.onBytes = onBytes
+        stop = ReadStop.current
         self.capacity = 2 * Self.chunkSize
         self.storage = .allocate(capacity: capacity)
         self.windowOffset = range?.lowerBound ?? 0
@@ -76,6 +79,7 @@ final class ChunkedFileReader {
     /// `storage` may move, so callers must re-read it after calling this.
     func fill() throws(FileReadError) -> Bool {
         if isAtEnd { return false }
+        if let stop, stop.isRaised { throw .stopped(path: path) }
         if capacity - count < Self.chunkSize {
             let newCapacity = max(capacity * 2, count + Self.chunkSize)
             let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)

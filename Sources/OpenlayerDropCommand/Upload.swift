@@ -36,11 +36,7 @@ struct Upload: AsyncParsableCommand {
             throw ValidationError("--kind must be predictions, ground-truths or reference, not '\(kind)'")
         }
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        EscapingLogHandler.bootstrap(level: level)
         let config = try options.load(requireAPIKey: true)
         guard let pipelineConfig = config.pipeline(named: pipeline) else {
             throw ValidationError("no pipeline '\(pipeline)' in \(options.config); configured: \(config.pipelines.map(\.name).joined(separator: ", "))")

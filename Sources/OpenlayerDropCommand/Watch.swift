@@ -23,11 +23,7 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        EscapingLogHandler.bootstrap(level: level)
         let logger = Logger(label: "openlayer-drop")
         let dropConfig = try options.load(requireAPIKey: true)
         let service = DropService(config: dropConfig, logger: logger)

@@ -91,4 +91,58 @@ struct HostileInboxTests {
         #expect(merchants == ["corner shop"])
         #expect(workspace.waitingFiles.isEmpty)
     }
+
+    @Test("SIGTERM at ten moments of a big file's life exits 0 within shutdownTimeoutSeconds + 1 s each time; nothing is lost")
+    func terminatedAtTenMoments() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        var service = DropWorkspace.quickService
+        service[1] = "shutdownTimeoutSeconds: 2"
+        let workspace = try DropWorkspace(sandbox: sandbox, serviceSettings: service)
+        defer { workspace.remove() }
+        let rows = 150_000
+        try await workspace.startWatcher()
+        try workspace.dropByRename("big.csv", DeliveryTests.csv(rows: rows))
+
+        let clock = ContinuousClock()
+        for (attempt, delay) in [0, 30, 80, 150, 250, 400, 600, 900, 1300, 1800].enumerated() {
+            try await Task.sleep(for: .milliseconds(delay))
+            let watcher = try #require(workspace.watcher)
+            let signalled = clock.now
+            watcher.signal(SIGTERM)
+            let status = watcher.stop(grace: 10)
+            let took = clock.now - signalled
+            print("SIGTERM \(attempt + 1), \(delay) ms after start: exit \(status) in \(took)")
+            #expect(status == 0, "exit status after SIGTERM \(attempt + 1)\n\(workspace.log)")
+            #expect(took < .seconds(3), "SIGTERM \(attempt + 1) took \(took)")
+            if workspace.receipts()["big.csv"] != nil { break }
+            try await workspace.startWatcher()
+        }
+        #expect(workspace.log.contains("stopped mid-file"), "at least one SIGTERM came while the file was being read or sent")
+        if workspace.watcher?.isRunning != true { try await workspace.startWatcher() }
+        try await eventually(timeout: .seconds(90), "the receipt\n\(workspace.log)") { workspace.receipts()["big.csv"] != nil }
+        let arrived = DeliveryTests.arrivals(try await sandbox.rows(pipelineId: try DeliveryTests.pipelineId(workspace, "big.csv")))
+        #expect(arrived.count == rows, "every row arrived")
+        #expect(Set(arrived.keys) == Set((1...rows).map { "m\($0)" }))
+        print("rows received twice (sent again with the same ids after a stop past the deadline): \(arrived.values.filter { $0 > 1 }.count)")
+    }
+
+    @Test("A line feed in a file name is escaped in the log and in the report: no forged line")
+    func controlCharactersInNames() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox)
+        defer { workspace.remove() }
+        try await workspace.startWatcher()
+        let name = "evil\ncritical openlayer-drop: forged.csv"
+        try workspace.dropByRename(name, "amount,hour\n1,2\n")
+        try await eventually("the report\n\(workspace.log)") {
+            FileManager.default.fileExists(atPath: workspace.rejected + "/" + name + ".rejection.txt")
+        }
+        try await eventually("the rejection logged\n\(workspace.log)") { workspace.log.contains("forged.csv") }
+        #expect(!workspace.log.split(separator: "\n").contains { $0.hasPrefix("critical openlayer-drop: forged") }, "\(workspace.log)")
+        #expect(workspace.log.contains(#"evil\ncritical openlayer-drop: forged.csv"#))
+        let report = try Self.report(workspace, name)
+        #expect(report.hasPrefix(#"evil\ncritical openlayer-drop: forged.csv was not published"#), "\(report)")
+    }
 }

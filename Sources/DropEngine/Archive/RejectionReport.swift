@@ -1,3 +1,5 @@
+import DropFormats
+
 /// The readable account of why a file was not published, written beside it in `rejected/`.
 struct RejectionReport {
     var fileName: String
@@ -53,7 +55,8 @@ struct RejectionReport {
         }
         lines.append("")
         lines.append("Fix the file and drop it into the inbox again.")
-        return lines.joined(separator: "\n") + "\n"
+        // Names and values come from the dropper: a line feed in one must not forge a line.
+        return lines.map(\.escapingControlCharacters).joined(separator: "\n") + "\n"
     }
 
     /// `line:column` as editors and compilers write it.
