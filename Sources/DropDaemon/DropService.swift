@@ -109,10 +109,19 @@ public struct DropService: Service, CustomStringConvertible {
         for path in [config.directories.archive, config.directories.rejected, config.directories.state] {
             try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
+        try prepareInboxFolders()
         for pipeline in config.pipelines {
             for kind in FileKind.allCases {
-                try manager.createDirectory(atPath: kind.path(under: config.directories.inbox, pipeline: pipeline.name), withIntermediateDirectories: true)
                 try manager.createDirectory(atPath: kind.path(under: config.directories.processing, pipeline: pipeline.name), withIntermediateDirectories: true)
+            }
+        }
+    }
+
+    private func prepareInboxFolders() throws {
+        for pipeline in config.pipelines {
+            for kind in FileKind.allCases {
+                try FileManager.default.createDirectory(
+                    atPath: kind.path(under: config.directories.inbox, pipeline: pipeline.name), withIntermediateDirectories: true)
             }
         }
     }
@@ -158,24 +167,45 @@ public struct DropService: Service, CustomStringConvertible {
         return nil
     }
 
+    /// Watches the inbox until shutdown. An inbox removed (a cleanup script, a remount) is
+    /// waited for and watched again once it is back, its files found by the new watch's scan:
+    /// one warning, no exit. It is not made again here: on an unmounted volume that would
+    /// create folders on the disk beneath.
     private func watch(router: InboxRouter, queues: [String: PipelineQueue], archivist: Archivist) async {
-        do {
-            for try await event in InboxWatcher(root: config.directories.inbox) {
-                switch event {
-                case .fileReady(let path, let arrival):
-                    await dispatch(path, complete: arrival == .renamed || arrival == .created, router: router, queues: queues, archivist: archivist)
-                case .watching:
-                    logger.info("watching the inbox", metadata: ["inbox": "\(config.directories.inbox)"])
-                case .rescanNeeded:
-                    logger.warning("inotify queue overflowed; rescanning the inbox")
-                    for path in InboxWatcher.scan(root: config.directories.inbox) {
-                        await dispatch(path, complete: false, router: router, queues: queues, archivist: archivist)
+        let inbox = config.directories.inbox
+        while !Task.isCancelled {
+            do {
+                for try await event in InboxWatcher(root: inbox) {
+                    switch event {
+                    case .fileReady(let path, let arrival):
+                        await dispatch(path, complete: arrival == .renamed || arrival == .created, router: router, queues: queues, archivist: archivist)
+                    case .watching:
+                        logger.info("watching the inbox", metadata: ["inbox": "\(inbox)"])
+                    case .rescanNeeded:
+                        logger.warning("inotify queue overflowed; rescanning the inbox")
+                        for path in InboxWatcher.scan(root: inbox) {
+                            await dispatch(path, complete: false, router: router, queues: queues, archivist: archivist)
+                        }
                     }
                 }
+                return  // ended by cancellation
+            } catch InboxWatcherError.rootRemoved, InboxWatcherError.rootNotFound {
+                logger.warning("the inbox was removed; it is watched again as soon as it is back", metadata: ["inbox": "\(inbox)"])
+                while !Task.isCancelled, !Self.isDirectory(inbox) {
+                    try? await Task.sleep(for: .seconds(1))
+                }
+                // Its pipeline folders, for files to be dropped into.
+                try? prepareInboxFolders()
+            } catch {
+                logger.critical("the inbox watcher stopped", metadata: ["error": "\(error)"])
+                return
             }
-        } catch {
-            logger.critical("the inbox watcher stopped", metadata: ["error": "\(error)"])
         }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     private func dispatch(

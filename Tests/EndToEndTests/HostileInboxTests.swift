@@ -145,4 +145,27 @@ struct HostileInboxTests {
         let report = try Self.report(workspace, name)
         #expect(report.hasPrefix(#"evil\ncritical openlayer-drop: forged.csv was not published"#), "\(report)")
     }
+
+    @Test("The inbox removed and made again is watched again, with one warning; the service never exits")
+    func inboxRemovedAndMadeAgain() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox)
+        defer { workspace.remove() }
+        try await workspace.startWatcher()
+        let inboxRoot = workspace.root + "/inbox"
+
+        try FileManager.default.removeItem(atPath: inboxRoot)
+        try await eventually("the warning\n\(workspace.log)") { workspace.log.contains("the inbox was removed") }
+        try FileManager.default.createDirectory(atPath: inboxRoot, withIntermediateDirectories: false)
+        try await eventually("the pipeline folder made again\n\(workspace.log)") { FileManager.default.fileExists(atPath: workspace.inbox) }
+        try await eventually("watching again\n\(workspace.log)") {
+            workspace.log.components(separatedBy: "watching the inbox").count - 1 == 2
+        }
+        try workspace.dropByRename("back.csv", Self.validCSV)
+        try await eventually("back.csv published\n\(workspace.log)") { workspace.receipts()["back.csv"] != nil }
+        #expect(workspace.watcher?.isRunning == true)
+        #expect(workspace.log.components(separatedBy: "the inbox was removed").count - 1 == 1)
+        #expect(!workspace.log.contains("critical"))
+    }
 }
