@@ -49,6 +49,7 @@ public struct DropService: Service, CustomStringConvertible {
             "inbox": "\(config.directories.inbox)", "api": "\(config.baseURL)", "key": "from \(config.apiKeySource)",
             "pipelines": "\(config.pipelines.map(\.name).joined(separator: ","))",
         ])
+        for warning in config.warnings { logger.warning("\(warning)") }
         var workers: [PipelineWorker] = []
         for pipeline in config.pipelines {
             var pipelineLogger = logger
@@ -106,9 +107,7 @@ public struct DropService: Service, CustomStringConvertible {
 
     private func prepareDirectories() throws {
         let manager = FileManager.default
-        for path in [config.directories.archive, config.directories.rejected, config.directories.state] {
-            try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
-        }
+        try config.directories.prepareOutputFolders()
         try prepareInboxFolders()
         for pipeline in config.pipelines {
             for kind in FileKind.allCases {

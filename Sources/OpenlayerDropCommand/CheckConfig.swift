@@ -17,6 +17,7 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         let config = try options.load(requireAPIKey: true)
+        for warning in config.warnings { print("\(options.config): warning: \(warning)") }
         print("\(options.config): ok — \(config.pipelines.count) pipeline\(config.pipelines.count == 1 ? "" : "s") (\(config.pipelines.map(\.name).joined(separator: ", "))), inbox \(config.directories.inbox), API \(config.baseURL), key from \(config.apiKeySource)")
     }
 }

@@ -43,6 +43,7 @@ struct Upload: AsyncParsableCommand {
         }
         guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
         let logger = Logger(label: "openlayer-drop")
+        try config.directories.prepareOutputFolders()
         let journal = try Journal(path: config.directories.journal)
         let result = try await HTTPClient.withHTTPClient { httpClient in
             let client = OpenlayerClient(baseURL: config.baseURL, apiKey: config.apiKey, httpClient: httpClient, logger: logger)

@@ -1,4 +1,5 @@
 @testable import DropEngine
+import Foundation
 import OpenlayerAPI
 import Testing
 
@@ -25,6 +26,36 @@ struct ConfigTests {
 
     static func parse(_ yaml: String, environment: [String: String] = ["OPENLAYER_API_KEY": "sk-test"]) throws(ConfigError) -> DropConfig {
         try ConfigLoader.parse(yaml: yaml, file: "config.yaml", relativeTo: "/etc/od", environment: environment)
+    }
+
+    @Test("Outputs are the owner's alone unless directories.groupReadable says otherwise")
+    func outputModes() throws {
+        let owner = try Self.parse(Self.valid)
+        #expect(owner.directories.directoryMode == 0o700)
+        #expect(owner.directories.fileMode == 0o600)
+        let shared = try Self.parse(Self.valid.replacingOccurrences(of: "  root: ./drop", with: "  root: ./drop\n  groupReadable: true"))
+        #expect(shared.directories.directoryMode == 0o750)
+        #expect(shared.directories.fileMode == 0o640)
+    }
+
+    @Test("A key file the group or others can read is used, with a warning naming the fix")
+    func readableKeyFileWarns() throws {
+        let directory = NSTemporaryDirectory() + "keyfile-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keyFile = directory + "/key"
+        try "sk-from-file\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
+        let yaml = "apiKeyFile: key\n" + Self.valid
+        func load() throws -> DropConfig {
+            try ConfigLoader.parse(yaml: yaml, file: "config.yaml", relativeTo: directory, environment: [:])
+        }
+        chmod(keyFile, 0o644)
+        let shared = try load()
+        #expect(shared.apiKey == APIKey("sk-from-file"))
+        #expect(shared.warnings == ["the API key file \(keyFile) can be read by its group and everyone (mode 644): make it the owner's alone with chmod 600 \(keyFile)"])
+        #expect(!shared.warnings.joined().contains("sk-from-file"))
+        chmod(keyFile, 0o600)
+        #expect(try load().warnings.isEmpty)
     }
 
     @Test("A valid config resolves paths, defaults, overrides and the key")

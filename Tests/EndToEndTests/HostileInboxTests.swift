@@ -106,13 +106,18 @@ struct HostileInboxTests {
 
         let clock = ContinuousClock()
         for (attempt, delay) in [0, 30, 80, 150, 250, 400, 600, 900, 1300, 1800].enumerated() {
+            // Counted from the moment the service has its signal handlers: before that, in its
+            // first milliseconds, SIGTERM ends it by the signal, with nothing claimed yet.
+            try await eventually("start \(attempt + 1)\n\(workspace.log)") {
+                workspace.log.components(separatedBy: "Starting service lifecycle").count - 1 == attempt + 1
+            }
             try await Task.sleep(for: .milliseconds(delay))
             let watcher = try #require(workspace.watcher)
             let signalled = clock.now
             watcher.signal(SIGTERM)
             let status = watcher.stop(grace: 10)
             let took = clock.now - signalled
-            print("SIGTERM \(attempt + 1), \(delay) ms after start: exit \(status) in \(took)")
+            print("SIGTERM \(attempt + 1), \(delay) ms after the service started: exit \(status) in \(took)")
             #expect(status == 0, "exit status after SIGTERM \(attempt + 1)\n\(workspace.log)")
             #expect(took < .seconds(3), "SIGTERM \(attempt + 1) took \(took)")
             if workspace.receipts()["big.csv"] != nil { break }
@@ -167,5 +172,32 @@ struct HostileInboxTests {
         #expect(workspace.watcher?.isRunning == true)
         #expect(workspace.log.components(separatedBy: "the inbox was removed").count - 1 == 1)
         #expect(!workspace.log.contains("critical"))
+    }
+
+    @Test("The archive, rejected/ and the state are the service user's alone, whatever the umask; so are receipts and reports")
+    func outputsArePrivate() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox)
+        defer { workspace.remove() }
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        try await workspace.startWatcher()
+        try workspace.dropByRename("good.csv", Self.validCSV)
+        try workspace.dropByRename("bad.csv", "amount\n1\n")
+        try await eventually("a receipt and a report\n\(workspace.log)") {
+            workspace.receipts()["good.csv"] != nil && FileManager.default.fileExists(atPath: workspace.rejected + "/bad.csv.rejection.txt")
+        }
+        func mode(_ path: String) -> mode_t {
+            var info = stat()
+            return lstat(path, &info) == 0 ? info.st_mode & 0o777 : 0
+        }
+        for folder in ["archive", "rejected", "state"] {
+            #expect(mode(workspace.root + "/" + folder) == 0o700, "\(folder)")
+        }
+        #expect(mode(workspace.rejected + "/bad.csv.rejection.txt") == 0o600)
+        let receipts = FileManager.default.enumerator(atPath: workspace.archive)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".receipt.json") } ?? []
+        #expect(receipts.count == 1)
+        for receipt in receipts { #expect(mode(workspace.archive + "/" + receipt) == 0o600) }
     }
 }

@@ -26,7 +26,7 @@ public struct Archivist: Sendable {
         let finalReceipt = receipt(archived)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try NoOverwriteMove.writeAtomically(try encoder.encode(finalReceipt), to: archived + ".receipt.json")
+        try NoOverwriteMove.writeAtomically(try encoder.encode(finalReceipt), to: archived + ".receipt.json", mode: directories.fileMode)
         return (archived, finalReceipt)
     }
 
@@ -36,7 +36,7 @@ public struct Archivist: Sendable {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let rejected = try NoOverwriteMove.move(path, into: directories.rejected + "/" + pipeline, name: name)
         let reportPath = rejected + ".rejection.txt"
-        try NoOverwriteMove.writeAtomically(Data(report.text.utf8), to: reportPath)
+        try NoOverwriteMove.writeAtomically(Data(report.text.utf8), to: reportPath, mode: directories.fileMode)
         return reportPath
     }
 }

@@ -62,12 +62,13 @@ enum NoOverwriteMove {
     /// Writes `data` to `path` atomically: a reader sees the whole file or none. One descriptor
     /// writes, flushes and closes the staging file (a receipt per file: this is on the path of
     /// every small file).
-    static func writeAtomically(_ data: Data, to path: String) throws {
+    static func writeAtomically(_ data: Data, to path: String, mode: mode_t = 0o600) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let staging = directory + "/.writing-" + UUID().uuidString
-        let descriptor = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let descriptor = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw EngineError.writeFailed(path: path, errno: errno) }
+        fchmod(descriptor, mode)  // whatever the umask
         var code: Int32 = 0
         data.withUnsafeBytes { buffer in
             var offset = 0

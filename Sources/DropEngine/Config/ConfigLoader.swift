@@ -51,9 +51,21 @@ public enum ConfigLoader {
         for (name, rawPipeline) in raw.pipelines.sorted(by: { $0.key < $1.key }) {
             pipelines.append(try pipeline(name: name, raw: rawPipeline, defaults: defaults, file: file))
         }
-        return DropConfig(
+        var config = DropConfig(
             baseURL: baseURL, apiKey: apiKey, apiKeySource: keySource, directories: directories,
             service: service, pipelines: pipelines)
+        if raw.apiKeyFile != nil, let warning = keyFileWarning(keySource) { config.warnings.append(warning) }
+        return config
+    }
+
+    /// A key file that the group or others may read lets every local account publish as you.
+    static func keyFileWarning(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 != 0 else { return nil }
+        let who = [mode & 0o070 != 0 ? "its group" : nil, mode & 0o007 != 0 ? "everyone" : nil].compactMap { $0 }.joined(separator: " and ")
+        return "the API key file \(path) can be read by \(who) (mode \(String(mode, radix: 8))): make it the owner's alone with chmod 600 \(path)"
     }
 
     private static func pipeline(
@@ -153,11 +165,13 @@ public enum ConfigLoader {
         }
         let root = absolute(raw?.root ?? ".")
         let defaults = DropDirectories(root: root)
-        return DropDirectories(
+        var directories = DropDirectories(
             inbox: raw?.inbox.map(absolute) ?? defaults.inbox,
             archive: raw?.archive.map(absolute) ?? defaults.archive,
             rejected: raw?.rejected.map(absolute) ?? defaults.rejected,
             state: raw?.state.map(absolute) ?? defaults.state)
+        directories.groupReadable = raw?.groupReadable ?? false
+        return directories
     }
 
     /// The key comes from `OPENLAYER_API_KEY` or from `apiKeyFile` — never from the YAML itself,

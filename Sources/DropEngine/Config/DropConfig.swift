@@ -11,6 +11,9 @@ public struct DropConfig: Sendable {
     public var service: ServiceSettings
     /// Sorted by name.
     public var pipelines: [PipelineConfig]
+    /// What is usable but unsafe (a key file others can read): logged at start, printed by
+    /// `check-config`.
+    public var warnings: [String] = []
 
     public init(
         baseURL: String, apiKey: APIKey, apiKeySource: String, directories: DropDirectories,

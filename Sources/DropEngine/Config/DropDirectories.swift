@@ -1,3 +1,9 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where files wait, go when done, go when refused, and where the service keeps its state.
 ///
 /// By default all four live under one root:
@@ -8,6 +14,24 @@ public struct DropDirectories: Sendable, Equatable {
     public var archive: String
     public var rejected: String
     public var state: String
+    /// Whether the archive, `rejected/` and the state may be read by the service's group (for
+    /// a reader account); by default they are the service user's alone, whatever the umask:
+    /// dropped data, receipts and the journal are not for every local account.
+    public var groupReadable = false
+
+    /// The mode of the archive, `rejected/` and state folders.
+    public var directoryMode: mode_t { groupReadable ? 0o750 : 0o700 }
+    /// The mode of the receipts, reports and status files written into them.
+    public var fileMode: mode_t { groupReadable ? 0o640 : 0o600 }
+
+    /// Makes the archive, `rejected/` and state folders, and gives them `directoryMode`: what
+    /// they hold is out of other accounts' reach even when a file in them keeps its dropper's mode.
+    public func prepareOutputFolders() throws {
+        for path in [archive, rejected, state] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            guard chmod(path, directoryMode) == 0 else { throw EngineError.writeFailed(path: path, errno: errno) }
+        }
+    }
 
     public init(inbox: String, archive: String, rejected: String, state: String) {
         self.inbox = inbox

@@ -12,9 +12,10 @@ struct RawConfig: Decodable {
         var archive: String?
         var rejected: String?
         var state: String?
+        var groupReadable: Bool?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case root, inbox, archive, rejected, state
+            case root, inbox, archive, rejected, state, groupReadable
         }
     }
 
