@@ -188,7 +188,7 @@ public struct FileProcessor: Sendable {
             try FileSurvey.survey(
                 path: file.claimedPath, format: format, plan: plan, timestamps: timestamps,
                 scratchDirectory: URL(fileURLWithPath: file.claimedPath).deletingLastPathComponent().path,
-                workers: settings.workers, segmentMinimumBytes: settings.segmentMinimumBytes)
+                workers: settings.workers, segmentMinimumBytes: settings.segmentMinimumBytes, limits: settings.limits)
         }
 
         if file.state != .queued, file.sha256 != survey.sha256 {

@@ -62,7 +62,7 @@ public struct FileValidation: Sendable, Codable {
                 fileProblems: [problem.description], problems: [problem], issues: IssueSummary([]), firstIssues: [])
         }
         let timestamps = TimestampRule(windowDays: pipeline.publish.timestampWindowDays, now: now)
-        let survey = try FileSurvey.survey(path: path, format: format, plan: plan, timestamps: timestamps)
+        let survey = try FileSurvey.survey(path: path, format: format, plan: plan, timestamps: timestamps, limits: pipeline.publish.limits)
         var problems = survey.problems
         if let threshold = survey.thresholdProblem(maxInvalidRowFraction: pipeline.publish.maxInvalidRowFraction), problems.isEmpty {
             problems.append(FileProblem(kind: .tooManyInvalidRows, message: threshold))

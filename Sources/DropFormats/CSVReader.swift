@@ -32,19 +32,26 @@ public final class CSVReader {
 
     /// Where the record last read starts in the file: a place a reader of a segment can start.
     public private(set) var recordOffset: Int64 = 0
+    /// A record longer than this is not read on: `nextFields` throws, and memory stays bounded
+    /// whatever the file holds (a 100 MB line, a binary file without line feeds).
+    private let maxRecordBytes: Int
 
     /// Opens the file. Nothing is read until the first `next()`.
     /// - Parameter onBytes: sees every byte of the file, byte order mark included, in order,
     ///   before it is parsed (the engine hashes the file with it).
-    public init(path: String, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
+    public init(path: String, maxRecordBytes: Int = .max, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
         file = try ChunkedFileReader(path: path, onBytes: onBytes)
+        self.maxRecordBytes = maxRecordBytes
     }
 
     /// Opens one segment of the file: `range` must start where a record starts (a
     /// `recordOffset` an earlier reader of the whole file gave), on line `firstLine`, so that
     /// its records are exactly those a reader of the whole file returns there.
-    public init(path: String, range: Range<Int64>, firstLine: Int, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
+    public init(
+        path: String, range: Range<Int64>, firstLine: Int, maxRecordBytes: Int = .max, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(FileReadError) {
         file = try ChunkedFileReader(path: path, range: range, onBytes: onBytes)
+        self.maxRecordBytes = maxRecordBytes
         if range.lowerBound > 0 {
             hasStarted = true  // a byte order mark is only ever at the very start
             line = firstLine
@@ -135,7 +142,7 @@ public final class CSVReader {
                         out.appendQuoted(bytes + recordStart, from: fieldStart - recordStart, to: fieldEnd - recordStart, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: true)
                     }
                     position += 1
-                    if isLineEnd { return finishRecord(line: recordLine, start: recordStart, next: position) }
+                    if isLineEnd { return try finishRecord(line: recordLine, start: recordStart, next: position) }
                     state = .fieldStart
                 case .quoted:
                     while true {
@@ -157,7 +164,7 @@ public final class CSVReader {
                     } else if byte == ASCII.comma || byte == ASCII.lineFeed {
                         out.appendQuoted(bytes + recordStart, from: fieldStart - recordStart, to: position - recordStart, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: false)
                         position += 1
-                        if byte == ASCII.lineFeed { return finishRecord(line: recordLine, start: recordStart, next: position) }
+                        if byte == ASCII.lineFeed { return try finishRecord(line: recordLine, start: recordStart, next: position) }
                         state = .fieldStart
                     } else {
                         state = .afterClosingQuote
@@ -167,6 +174,7 @@ public final class CSVReader {
 
             // Out of bytes mid-record: keep the record, drop what came before, read on.
             if !file.isAtEnd {
+                if position - recordStart > maxRecordBytes { throw tooLong(line: recordLine) }
                 let shift = recordStart
                 file.discard(upTo: shift)
                 recordStart -= shift
@@ -187,12 +195,20 @@ public final class CSVReader {
         }
     }
 
-    private func finishRecord(line recordLine: Int, start: Int, next: Int) -> Int {
+    private func finishRecord(line recordLine: Int, start: Int, next: Int) throws(FormatError) -> Int {
+        if next - start - 1 > maxRecordBytes { throw tooLong(line: recordLine) }
         recordOffset = file.windowOffset + Int64(start)
         fieldsBase = start
         line += 1  // the record's final line feed
         cursor = next
         return recordLine
+    }
+
+    private func tooLong(line recordLine: Int) -> FormatError {
+        FormatError(
+            line: recordLine, position: 1,
+            message: "expected a record of at most \(maxRecordBytes) bytes (maxLineBytes), found a longer one starting here",
+            kind: .recordTooLong)
     }
 
     /// The end of the file ends the last record too: a missing final newline is common.
@@ -203,6 +219,7 @@ public final class CSVReader {
         isFinished = true
         let bytes = file.storage
         let end = file.count
+        if end - recordStart > maxRecordBytes { throw tooLong(line: recordLine) }
         cursor = end
         var fieldEnd = end
         if state == .unquoted || state == .afterClosingQuote, fieldEnd > fieldStart,

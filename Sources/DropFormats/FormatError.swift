@@ -9,11 +9,20 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
     public var position: Int?
     /// What was expected, e.g. "expected ',' or '}' after an object value".
     public var message: String
+    public var kind: Kind
 
-    public init(line: Int, position: Int? = nil, message: String) {
+    public enum Kind: Sendable, Equatable {
+        /// The text cannot be read on from here (a quote never closed).
+        case syntax
+        /// A record longer than the reader's limit: the rest of it was not read.
+        case recordTooLong
+    }
+
+    public init(line: Int, position: Int? = nil, message: String, kind: Kind = .syntax) {
         self.line = line
         self.position = position
         self.message = message
+        self.kind = kind
     }
 
     public var description: String {

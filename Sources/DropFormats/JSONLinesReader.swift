@@ -17,18 +17,27 @@ public final class JSONLinesReader {
     private var line = 1
     private var hasStarted = false
     private var isFinished = false
+    /// A line longer than this ends the reading (memory stays bounded whatever the file holds);
+    /// `tooLongLine` then says where it started.
+    private let maxLineBytes: Int
+    /// The line that was longer than `maxLineBytes`, if reading stopped there.
+    public private(set) var tooLongLine: Int?
 
     /// Opens the file. Nothing is read until the first `next()`.
     /// - Parameter onBytes: sees every byte of the file, byte order mark included, in order,
     ///   before it is parsed (the engine hashes the file with it).
-    public init(path: String, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
+    public init(path: String, maxLineBytes: Int = .max, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
         file = try ChunkedFileReader(path: path, onBytes: onBytes)
+        self.maxLineBytes = maxLineBytes
     }
 
     /// Opens one segment of the file: `range` must start where a line starts (a `lineOffset`
     /// an earlier reader of the whole file gave), line `firstLine` of the file.
-    public init(path: String, range: Range<Int64>, firstLine: Int, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
+    public init(
+        path: String, range: Range<Int64>, firstLine: Int, maxLineBytes: Int = .max, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(FileReadError) {
         file = try ChunkedFileReader(path: path, range: range, onBytes: onBytes)
+        self.maxLineBytes = maxLineBytes
         if range.lowerBound > 0 {
             hasStarted = true  // a byte order mark is only ever at the very start
             line = firstLine
@@ -61,6 +70,11 @@ public final class JSONLinesReader {
             if let found = findLineFeed(from: searchFrom) {
                 lineEnd = found
             } else if !file.isAtEnd {
+                if file.count - cursor > maxLineBytes {
+                    tooLongLine = line
+                    isFinished = true
+                    return nil
+                }
                 // An incomplete line: keep it, drop what came before, read on.
                 let shift = cursor
                 file.discard(upTo: shift)
@@ -77,6 +91,11 @@ public final class JSONLinesReader {
 
             let lineNumber = line
             let start = cursor
+            if lineEnd - start > maxLineBytes {
+                tooLongLine = lineNumber
+                isFinished = true
+                return nil
+            }
             var contentEnd = lineEnd
             if contentEnd > start, file.storage[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
             line += 1

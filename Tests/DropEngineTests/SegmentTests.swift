@@ -213,7 +213,7 @@ struct SegmentTests {
         let path = try directory.write("a.csv", Self.trickyCSV(rows: 3000, quotedLineFeeds: false))
         let single = try Self.survey(path, workers: 1)
         let inParts = try #require(try FileSurvey.surveyInParts(
-            path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: parts))
+            path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: parts, limits: FileLimits()))
         #expect(single.invalidRowCount > 0 && single.rowIssues.count > 0)
         #expect(Self.findings(inParts) == Self.findings(single))
         #expect(inParts.segments.count == parts)
@@ -236,7 +236,7 @@ struct SegmentTests {
         text += "1,m,1,0,\"[0.5, 0.5]\",\"" + String(repeating: "a line\n", count: 2000) + "\"\n"
         for row in 1...200 { text += "\(row),m,1,0,\"[0.5, 0.5]\",n\n" }
         let path = try directory.write("a.csv", text)
-        #expect(try FileSurvey.surveyInParts(path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: 2) == nil)
+        #expect(try FileSurvey.surveyInParts(path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: 2, limits: FileLimits()) == nil)
         let survey = try Self.survey(path, workers: 2)
         #expect(survey.rowCount == 401)
         #expect(Self.findings(survey) == Self.findings(try Self.survey(path, workers: 1)))
@@ -249,7 +249,7 @@ struct SegmentTests {
         var text = "inference_id,amount,merchant,hour,prediction,scores\n"
         for row in 1...2000 { text += "id\(row % 1500),\(row),m,1,0,\"[0.5, 0.5]\"\n" }
         let path = try directory.write("a.csv", text)
-        #expect(try FileSurvey.surveyInParts(path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: 2) == nil)
+        #expect(try FileSurvey.surveyInParts(path: path, format: .csv, plan: Fixtures.fraudPlan, timestamps: .anyDate, parts: 2, limits: FileLimits()) == nil)
         let survey = try Self.survey(path, workers: 2)
         #expect(survey.repeatedIds.count == 500)
         #expect(survey.segments.count == 2)

@@ -25,6 +25,23 @@ private func error(_ record: JSONLinesRecord?) -> FormatError? {
 }
 
 @Suite struct JSONLinesReaderTests {
+    /// A line past `maxLineBytes` ends the reading there, short or spanning many chunks, and
+    /// says where it started: the reader never holds more than the limit and a chunk.
+    @Test(arguments: [2000, 300_000])
+    func lineLongerThanTheLimitEndsTheReading(length: Int) throws {
+        let text = "{\"a\": 1}\n{\"a\": \"" + String(repeating: "x", count: length) + "\"}\n{\"a\": 3}\n"
+        let file = try TemporaryFile(text, name: "long.jsonl")
+        let reader = try JSONLinesReader(path: file.path, maxLineBytes: 1024)
+        #expect(try reader.nextLine() == 1)
+        #expect(try reader.nextLine() == nil)
+        #expect(reader.tooLongLine == 2)
+        let unlimited = try JSONLinesReader(path: file.path)
+        var lines: [Int] = []
+        while let line = try unlimited.nextLine() { lines.append(line) }
+        #expect(lines == [1, 2, 3])
+        #expect(unlimited.tooLongLine == nil)
+    }
+
     @Test func blankAndWhitespaceLinesAreSkippedButCounted() throws {
         let records = try readAll("\n{\"a\":1}\n   \n\t\r\n{\"a\":2}\n\n")
         #expect(records.map(\.line) == [2, 5])

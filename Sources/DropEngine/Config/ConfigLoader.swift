@@ -105,6 +105,14 @@ public enum ConfigLoader {
             guard (1...64).contains(workers) else { throw ConfigError(file: file, keyPath: keyPath + ".workers", message: "expected 1 to 64 threads, found \(workers)", kind: .outOfRange) }
             settings.workers = workers
         }
+        if let columns = raw?.maxColumns {
+            guard columns >= 1 else { throw ConfigError(file: file, keyPath: keyPath + ".maxColumns", message: "expected at least 1 column, found \(columns)", kind: .outOfRange) }
+            settings.limits.maxColumns = columns
+        }
+        if let bytes = raw?.maxLineBytes {
+            guard bytes >= 1024 else { throw ConfigError(file: file, keyPath: keyPath + ".maxLineBytes", message: "expected at least 1024 bytes, found \(bytes)", kind: .outOfRange) }
+            settings.limits.maxLineBytes = bytes
+        }
         if let fraction = raw?.maxInvalidRowFraction {
             guard (0...1).contains(fraction) else { throw ConfigError(file: file, keyPath: keyPath + ".maxInvalidRowFraction", message: "expected a fraction from 0 to 1, found \(fraction)", kind: .outOfRange) }
             settings.maxInvalidRowFraction = fraction

@@ -35,10 +35,13 @@ struct RawConfig: Decodable {
         var groundTruthConcurrency: Int?
         var storage: StorageKind?
         var workers: Int?
+        var maxColumns: Int?
+        var maxLineBytes: Int?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case batchRows, maxBatchBytes, maxBatchesInFlight, timestampDefault, timestampWindowDays, maxInvalidRowFraction, duplicates, mode
             case bulkRowThreshold, groundTruthMode, groundTruthBulkRowThreshold, groundTruthConcurrency, storage, workers
+            case maxColumns, maxLineBytes
         }
     }
 

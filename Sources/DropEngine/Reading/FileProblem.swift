@@ -30,6 +30,10 @@ public struct FileProblem: Sendable, Equatable, Codable, CustomStringConvertible
 extension FileProblem {
     /// The CSV reader's only fatal error is a quote never closed: the rest of the file is one field.
     init(readError error: FormatError) {
-        self.init(kind: .unterminatedQuote, line: error.line, column: error.position, message: error.message)
+        let kind: IssueKind = switch error.kind {
+        case .syntax: .unterminatedQuote
+        case .recordTooLong: .lineTooLong
+        }
+        self.init(kind: kind, line: error.line, column: error.position, message: error.message)
     }
 }

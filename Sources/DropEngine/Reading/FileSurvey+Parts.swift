@@ -17,12 +17,14 @@ extension FileSurvey {
     /// Only files whose rows give no inference id: repeated ids are found by comparing every
     /// row with every earlier one, across parts, which the single pass does in bounded memory.
     /// The whole file's SHA-256 (and checksum) is computed on a thread of its own beside the parts.
-    static func surveyInParts(path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, parts: Int) throws -> FileSurvey? {
+    static func surveyInParts(
+        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, parts: Int, limits: FileLimits
+    ) throws -> FileSurvey? {
         guard format == .csv, CSVRowEncoder.serves(plan) else { return nil }
         let stamp = try FileStamp(path: path)
         let header: [String]
         do {
-            let reader = try SourceReader(path: path, format: .csv)
+            let reader = try SourceReader(path: path, format: .csv, maxLineBytes: limits.maxLineBytes)
             guard reader.headerError == nil, !reader.headerIsBlank, let read = reader.header else { return nil }
             header = read
         }
@@ -45,7 +47,7 @@ extension FileSurvey {
                     let finder = RepeatedIdFinder(scratchDirectory: NSTemporaryDirectory())
                     return try pass(
                         path: path, format: .csv, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder),
-                        segments: 1, part: (segment, header))
+                        segments: 1, limits: limits, part: (segment, header))
                 }
                 results.withLockedValue { $0[index] = result }
             }

@@ -81,11 +81,12 @@ public struct FileSurvey: Sendable {
     ///     many `FileSegment`s, none smaller than `segmentMinimumBytes`.
     public static func survey(
         path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule = .anyDate,
-        scratchDirectory: String = NSTemporaryDirectory(), workers: Int = 1, segmentMinimumBytes: Int64 = FileSegment.defaultMinimumBytes
+        scratchDirectory: String = NSTemporaryDirectory(), workers: Int = 1, segmentMinimumBytes: Int64 = FileSegment.defaultMinimumBytes,
+        limits: FileLimits = FileLimits()
     ) throws -> FileSurvey {
         let size = (try? FileStamp(path: path).size) ?? 0
         let segments = FileSegment.count(byteCount: size, workers: workers, minimumBytes: segmentMinimumBytes)
-        if segments > 1, let inParts = try surveyInParts(path: path, format: format, plan: plan, timestamps: timestamps, parts: segments) {
+        if segments > 1, let inParts = try surveyInParts(path: path, format: format, plan: plan, timestamps: timestamps, parts: segments, limits: limits) {
             return inParts
         }
         let finder = RepeatedIdFinder(scratchDirectory: scratchDirectory)
@@ -94,12 +95,12 @@ public struct FileSurvey: Sendable {
             attempts += 1
             let first = try pass(
                 path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder),
-                segments: segments)
+                segments: segments, limits: limits)
             let repeated = try finder.finish()
             guard !repeated.isEmpty else { return first }
             var second = try pass(
                 path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, repeated: repeated),
-                segments: segments)
+                segments: segments, limits: limits)
             second.repeatedIds = repeated
             // The lines found in the first pass hold only for the same content.
             if second.sha256Bytes == first.sha256Bytes || attempts == 3 { return second }
@@ -112,7 +113,7 @@ public struct FileSurvey: Sendable {
     /// and its `sha256Bytes` is the part's: the caller puts the parts together.
     static func pass(
         path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, ids: DuplicateIdTracker, segments: Int,
-        part: (segment: FileSegment, header: [String])? = nil
+        limits: FileLimits, part: (segment: FileSegment, header: [String])? = nil
     ) throws -> FileSurvey {
         var ids = ids
         let stamp = try FileStamp(path: path)
@@ -130,8 +131,9 @@ public struct FileSurvey: Sendable {
             wholeChecksum.update(bytes)
             if cutter.isCutting { cutter.see(bytes) }
         }
-        let reader = try part.map { try SourceReader(segment: $0.segment, path: path, format: format, header: $0.header, onBytes: onBytes) }
-            ?? SourceReader(path: path, format: format, onBytes: onBytes)
+        let reader = try part.map {
+            try SourceReader(segment: $0.segment, path: path, format: format, header: $0.header, maxLineBytes: limits.maxLineBytes, onBytes: onBytes)
+        } ?? SourceReader(path: path, format: format, maxLineBytes: limits.maxLineBytes, onBytes: onBytes)
         var survey = FileSurvey(
             path: path, format: format, sha256: "", sha256Bytes: [], byteCount: stamp.size,
             modificationTime: stamp.modificationSeconds, columns: reader.header ?? [],
@@ -141,10 +143,19 @@ public struct FileSurvey: Sendable {
             survey.problems.append(FileProblem(
                 kind: .emptyFile,
                 message: "the file is empty (0 bytes): expected a header row\(format == .csv ? "" : " or JSON objects"); was it closed before it was written?"))
+        } else if part == nil, try GzipMagic.starts(path) {
+            survey.problems.append(FileProblem(
+                kind: .compressed,
+                message: "the file is gzip-compressed, not plain \(format == .csv ? "CSV" : "JSONL"): decompress it (gunzip) and drop the text"))
         } else if let headerError = reader.headerError {
             survey.problems.append(FileProblem(readError: headerError))
         } else if let header = reader.header {
             survey.checkHeader(header, isBlank: reader.headerIsBlank, headerLine: reader.headerLine, plan: plan)
+            if header.count > limits.maxColumns {
+                survey.problems.append(FileProblem(
+                    kind: .tooManyColumns, line: reader.headerLine,
+                    message: "expected at most \(limits.maxColumns) columns (maxColumns), found \(header.count)"))
+            }
         }
         var jsonColumns: [String] = []
         var csvStats = [ColumnStats](repeating: ColumnStats(), count: survey.columns.count)
@@ -212,7 +223,7 @@ public struct FileSurvey: Sendable {
             var noted: [Bool] = []
             var lastGivenId: [UInt8] = []
             var lastIsGiven = false
-            while let line = try reader.nextJSONLine() {
+            while survey.problems.isEmpty, let line = try reader.nextJSONLine() {
                 survey.rowCount += 1
                 if cutter.isCutting { cutter.noteRow(offset: reader.recordOffset, ordinal: survey.rowCount, line: line) }
                 let fast = reader.withJSONLine { bytes -> JSONLRowEncoder.Row? in
@@ -267,6 +278,15 @@ public struct FileSurvey: Sendable {
                 issues.removeAll(keepingCapacity: true)
                 if let row = typer.type(record, ids: &ids, issues: &issues) { accept(row) } else { reject() }
             }
+        }
+        if let line = reader.jsonlTooLongLine {
+            survey.problems.append(FileProblem(
+                kind: .lineTooLong, line: line, column: 1,
+                message: "expected a line of at most \(limits.maxLineBytes) bytes (maxLineBytes), found a longer one starting here"))
+        }
+        if reader.header == nil, jsonColumns.count > limits.maxColumns {
+            survey.problems.append(FileProblem(
+                kind: .tooManyColumns, message: "expected at most \(limits.maxColumns) distinct keys (maxColumns), found \(jsonColumns.count)"))
         }
         let readToTheEnd = survey.problems.isEmpty
         for (index, column) in survey.columns.enumerated() where reader.header != nil { survey.stats[column] = csvStats[index] }

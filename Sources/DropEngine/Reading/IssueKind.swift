@@ -16,6 +16,12 @@ public enum IssueKind: String, Sendable, Codable, CaseIterable {
     case tooManyInvalidRows = "too-many-invalid-rows"
     /// Neither `.csv` nor `.jsonl`/`.ndjson`.
     case unknownExtension = "unknown-extension"
+    /// Gzip-compressed, whatever its name says.
+    case compressed = "compressed"
+    /// More columns (or JSONL keys) than `maxColumns`.
+    case tooManyColumns = "too-many-columns"
+    /// A record or line longer than `maxLineBytes`: the rest of the file was not read.
+    case lineTooLong = "line-too-long"
 
     // MARK: One row: set aside, the others published
 

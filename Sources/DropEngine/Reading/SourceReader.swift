@@ -37,15 +37,20 @@ final class SourceReader {
     /// Set when the header row itself cannot be read (a quote never closed).
     private(set) var headerError: FormatError?
 
-    convenience init(path: String, format: SourceFormat, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
-        try self.init(path: path, format: format, range: nil, continuing: nil, onBytes: onBytes)
+    /// - Parameter maxLineBytes: a record or line longer than this ends the reading (a CSV
+    ///   reader throws a `FormatError`; `jsonlTooLongLine` says where): the survey's limit.
+    convenience init(path: String, format: SourceFormat, maxLineBytes: Int = .max, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+        try self.init(path: path, format: format, range: nil, continuing: nil, maxLineBytes: maxLineBytes, onBytes: onBytes)
     }
 
     /// Reads one segment of a surveyed file: its records are those a reader of the whole file
     /// gives there, with the same line numbers; the CSV header is the survey's.
-    convenience init(segment: FileSegment, path: String, format: SourceFormat, header: [String], onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+    convenience init(
+        segment: FileSegment, path: String, format: SourceFormat, header: [String], maxLineBytes: Int = .max,
+        onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws {
         let continuing = segment.byteRange.lowerBound > 0 ? (firstLine: segment.firstLine, header: header) : nil
-        try self.init(path: path, format: format, range: segment.byteRange, continuing: continuing, onBytes: onBytes)
+        try self.init(path: path, format: format, range: segment.byteRange, continuing: continuing, maxLineBytes: maxLineBytes, onBytes: onBytes)
     }
 
     /// - Parameters:
@@ -54,12 +59,13 @@ final class SourceReader {
     ///     header read at the start; nil reads the header from the range's start.
     private init(
         path: String, format: SourceFormat, range: Range<Int64>?, continuing: (firstLine: Int, header: [String])?,
-        onBytes: ((UnsafeRawBufferPointer) -> Void)?
+        maxLineBytes: Int, onBytes: ((UnsafeRawBufferPointer) -> Void)?
     ) throws {
         switch format {
         case .csv:
-            let csv = try range.map { try CSVReader(path: path, range: $0, firstLine: continuing?.firstLine ?? 1, onBytes: onBytes) }
-                ?? CSVReader(path: path, onBytes: onBytes)
+            let csv = try range.map {
+                try CSVReader(path: path, range: $0, firstLine: continuing?.firstLine ?? 1, maxRecordBytes: maxLineBytes, onBytes: onBytes)
+            } ?? CSVReader(path: path, maxRecordBytes: maxLineBytes, onBytes: onBytes)
             reader = .csv(csv)
             if let continuing {
                 header = continuing.header
@@ -81,8 +87,9 @@ final class SourceReader {
             }
         case .jsonl:
             reader = .jsonl(
-                try range.map { try JSONLinesReader(path: path, range: $0, firstLine: continuing?.firstLine ?? 1, onBytes: onBytes) }
-                    ?? JSONLinesReader(path: path, onBytes: onBytes))
+                try range.map {
+                    try JSONLinesReader(path: path, range: $0, firstLine: continuing?.firstLine ?? 1, maxLineBytes: maxLineBytes, onBytes: onBytes)
+                } ?? JSONLinesReader(path: path, maxLineBytes: maxLineBytes, onBytes: onBytes))
             header = nil
             headerIsBlank = false
             headerLine = 0
@@ -118,6 +125,12 @@ final class SourceReader {
     /// `withCSVFields`). Returns its line, or nil at the end.
     func nextCSVFields() throws -> Int? {
         try csvReader?.nextRecordFields()
+    }
+
+    /// The JSONL line longer than the limit, where reading stopped; nil for CSV.
+    var jsonlTooLongLine: Int? {
+        guard case .jsonl(let jsonl) = reader else { return nil }
+        return jsonl.tooLongLine
     }
 
     /// The CSV reader beneath, nil for JSONL. A loop over every record holds it: taken out of
