@@ -30,10 +30,16 @@ public final class CSVReader {
     /// The window offset of the record last read, which `fields` counts from.
     private var fieldsBase = 0
 
+    /// Bytes of the record last read, its final line feed left out.
+    public var recordByteCount: Int { cursor - fieldsBase - (isFinished ? 0 : 1) }
+
     /// Where the record last read starts in the file: a place a reader of a segment can start.
     public private(set) var recordOffset: Int64 = 0
-    /// A record longer than this is not read on: `nextFields` throws, and memory stays bounded
-    /// whatever the file holds (a 100 MB line, a binary file without line feeds).
+    /// A record that outgrows the window past this is not read on: `nextFields` throws, and
+    /// memory stays bounded whatever the file holds (a 100 MB line, a binary file without line
+    /// feeds). Checked only when the window must grow, not as each record ends (a check there
+    /// cost a tenth of the reading time): a shorter record over the limit is for the caller to
+    /// find with `recordByteCount`.
     private let maxRecordBytes: Int
 
     /// Opens the file. Nothing is read until the first `next()`.
@@ -142,7 +148,7 @@ public final class CSVReader {
                         out.appendQuoted(bytes + recordStart, from: fieldStart - recordStart, to: fieldEnd - recordStart, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: true)
                     }
                     position += 1
-                    if isLineEnd { return try finishRecord(line: recordLine, start: recordStart, next: position) }
+                    if isLineEnd { return finishRecord(line: recordLine, start: recordStart, next: position) }
                     state = .fieldStart
                 case .quoted:
                     while true {
@@ -164,7 +170,7 @@ public final class CSVReader {
                     } else if byte == ASCII.comma || byte == ASCII.lineFeed {
                         out.appendQuoted(bytes + recordStart, from: fieldStart - recordStart, to: position - recordStart, hasEscapedQuotes: hasEscapedQuotes, hasTrailingText: false)
                         position += 1
-                        if byte == ASCII.lineFeed { return try finishRecord(line: recordLine, start: recordStart, next: position) }
+                        if byte == ASCII.lineFeed { return finishRecord(line: recordLine, start: recordStart, next: position) }
                         state = .fieldStart
                     } else {
                         state = .afterClosingQuote
@@ -174,7 +180,7 @@ public final class CSVReader {
 
             // Out of bytes mid-record: keep the record, drop what came before, read on.
             if !file.isAtEnd {
-                if position - recordStart > maxRecordBytes { throw tooLong(line: recordLine) }
+                if position - recordStart > maxRecordBytes { throw FormatError.recordTooLong(line: recordLine, limit: maxRecordBytes) }
                 let shift = recordStart
                 file.discard(upTo: shift)
                 recordStart -= shift
@@ -195,20 +201,12 @@ public final class CSVReader {
         }
     }
 
-    private func finishRecord(line recordLine: Int, start: Int, next: Int) throws(FormatError) -> Int {
-        if next - start - 1 > maxRecordBytes { throw tooLong(line: recordLine) }
+    private func finishRecord(line recordLine: Int, start: Int, next: Int) -> Int {
         recordOffset = file.windowOffset + Int64(start)
         fieldsBase = start
         line += 1  // the record's final line feed
         cursor = next
         return recordLine
-    }
-
-    private func tooLong(line recordLine: Int) -> FormatError {
-        FormatError(
-            line: recordLine, position: 1,
-            message: "expected a record of at most \(maxRecordBytes) bytes (maxLineBytes), found a longer one starting here",
-            kind: .recordTooLong)
     }
 
     /// The end of the file ends the last record too: a missing final newline is common.
@@ -219,7 +217,6 @@ public final class CSVReader {
         isFinished = true
         let bytes = file.storage
         let end = file.count
-        if end - recordStart > maxRecordBytes { throw tooLong(line: recordLine) }
         cursor = end
         var fieldEnd = end
         if state == .unquoted || state == .afterClosingQuote, fieldEnd > fieldStart,

@@ -25,6 +25,13 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         self.kind = kind
     }
 
+    /// A record of more than `limit` bytes starting on `line`.
+    public static func recordTooLong(line: Int, limit: Int) -> FormatError {
+        FormatError(
+            line: line, position: 1, message: "expected a record of at most \(limit) bytes (maxLineBytes), found a longer one starting here",
+            kind: .recordTooLong)
+    }
+
     public var description: String {
         if let position {
             return "line \(line), column \(position): \(message)"

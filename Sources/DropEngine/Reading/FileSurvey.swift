@@ -187,7 +187,7 @@ public struct FileSurvey: Sendable {
             var types = [ColumnStats.Seen](repeating: [], count: survey.columns.count)
             var lastGivenId: [UInt8] = []
             var lastIsGiven = false
-            while survey.problems.isEmpty, let line = try survey.nextCSVLine(csv) {
+            while survey.problems.isEmpty, let line = try survey.nextCSVLine(csv, maxLineBytes: limits.maxLineBytes) {
                 survey.rowCount += 1
                 if cutter.isCutting { cutter.noteRow(offset: csv.recordOffset, ordinal: survey.rowCount, line: line) }
                 let fast = csv.withFields { fields -> CSVRowEncoder.Row? in
@@ -269,7 +269,7 @@ public struct FileSurvey: Sendable {
                 survey.stats[encoder.columns[column], default: ColumnStats()].seen.formUnion(seen)
             }
         } else {
-            while survey.problems.isEmpty, let record = try survey.nextRecord(reader) {
+            while survey.problems.isEmpty, let record = try survey.nextRecord(reader, maxLineBytes: limits.maxLineBytes) {
                 survey.rowCount += 1
                 if cutter.isCutting { cutter.noteRow(offset: reader.recordOffset, ordinal: survey.rowCount, line: record.line) }
                 if case .jsonl(_, let object) = record {
@@ -338,12 +338,24 @@ public struct FileSurvey: Sendable {
     }
 
     /// `nextRecord` for the fast path: the next CSV record's line, its fields left in `reader`.
-    private mutating func nextCSVLine(_ reader: CSVReader) throws -> Int? {
-        try problemOnSyntaxError { try reader.nextRecordFields() }
+    /// A record longer than `maxLineBytes` ends the pass as a file problem, as the reader's own
+    /// check does for one too long to hold.
+    private mutating func nextCSVLine(_ reader: CSVReader, maxLineBytes: Int) throws -> Int? {
+        guard let line = try problemOnSyntaxError({ try reader.nextRecordFields() }) else { return nil }
+        guard reader.recordByteCount <= maxLineBytes else {
+            problems.append(FileProblem(readError: .recordTooLong(line: line, limit: maxLineBytes)))
+            return nil
+        }
+        return line
     }
 
-    private mutating func nextRecord(_ reader: SourceReader) throws -> SourceRecord? {
-        try problemOnSyntaxError { try reader.next() }
+    private mutating func nextRecord(_ reader: SourceReader, maxLineBytes: Int) throws -> SourceRecord? {
+        guard let record = try problemOnSyntaxError({ try reader.next() }) else { return nil }
+        if let csv = reader.csvReader, csv.recordByteCount > maxLineBytes {
+            problems.append(FileProblem(readError: .recordTooLong(line: record.line, limit: maxLineBytes)))
+            return nil
+        }
+        return record
     }
 
     /// A syntax error that ends the file's readability (an unterminated quote) becomes a file
