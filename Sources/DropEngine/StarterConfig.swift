@@ -46,7 +46,7 @@ public struct StarterConfig: Sendable {
             case .jsonl(_, let object):
                 for field in object.fields where !columns.contains(field.key) { columns.append(field.key) }
                 cells = object.fields.map { ($0.key, $0.value) }
-            case .malformed:
+            case .malformed, .csvWithInvalidUTF8:
                 continue
             }
             for (name, value) in cells { samples[name, default: ColumnSample()].observe(value) }

@@ -33,7 +33,7 @@ final class RejectedRowsWriter {
     func append(_ record: SourceRecord, reason: String) throws {
         if handle == nil { try open() }
         switch record {
-        case .csv(let line, let fields):
+        case .csv(let line, let fields), .csvWithInvalidUTF8(let line, let fields, _):
             CSVWriter.appendRecord([String(line), reason] + fields, to: &buffer)
         case .jsonl(let line, let object):
             var fields = [JSONObject.Field(key: Self.lineColumn, value: .integer(Int64(line))), .init(key: Self.reasonColumn, value: .string(reason))]

@@ -63,7 +63,7 @@ struct ReferencePackage {
             case .csv(_, let fields): CSVWriter.appendRecord(fields, to: &buffer)
             // Typed values, so that a number column reads as pandas would write it ("20.0").
             case .jsonl: CSVWriter.appendRecord(survey.columns.map { Self.csvCell(row[$0]) }, to: &buffer)
-            case .malformed: continue
+            case .malformed, .csvWithInvalidUTF8: continue
             }
             rows += 1
             if buffer.count >= 1 << 20 {

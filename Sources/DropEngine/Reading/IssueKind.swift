@@ -53,6 +53,8 @@ public enum IssueKind: String, Sendable, Codable, CaseIterable {
     case timestampMilliseconds = "timestamp-milliseconds"
     /// A text cell over 50,000 characters.
     case textTooLong = "text-too-long"
+    /// A CSV cell whose bytes are not UTF-8: rejected, never published with its bytes replaced.
+    case invalidUTF8 = "invalid-utf8"
     /// A ground truth without the inference id that matches it to its prediction.
     case missingInferenceId = "missing-inference-id"
     /// An inference id an earlier row of the same file already gave.

@@ -75,6 +75,11 @@ struct RowTyper {
             return nil
         case .csv(let line, let fields):
             return typeCSV(line: line, fields: fields, issues: &issues)
+        case .csvWithInvalidUTF8(let line, _, let field):
+            issues.append(RowIssue(
+                kind: .invalidUTF8, line: line, column: field + 1, columnName: field < columns.count ? columns[field] : nil, value: nil,
+                expected: "UTF-8 text, found bytes that are not: save the file as UTF-8"))
+            return nil
         case .jsonl(let line, let object):
             return typeJSONL(line: line, object: object, issues: &issues)
         }

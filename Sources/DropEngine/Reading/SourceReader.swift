@@ -3,18 +3,27 @@ import DropFormats
 /// One record as read, before typing.
 enum SourceRecord: Sendable {
     case csv(line: Int, fields: [String])
+    /// A CSV record with a field that is not valid UTF-8 (`field`, 0-based): a row that can only
+    /// be rejected, never published with its bytes replaced. `fields` shows the bad bytes as
+    /// U+FFFD, for the rejected rows file.
+    case csvWithInvalidUTF8(line: Int, fields: [String], field: Int)
     case jsonl(line: Int, object: JSONObject)
     /// A JSONL line that is not a JSON object: a row of its own that can only be rejected.
     case malformed(FormatError, text: String)
 
     /// A CSV record's fields as text.
     init(line: Int, _ fields: CSVFields) {
-        self = .csv(line: line, fields: (0..<fields.count).map { fields.string($0) })
+        let text = (0..<fields.count).map { fields.string($0) }
+        if let invalid = (0..<fields.count).first(where: { !CSVCellBytes.isValidUTF8(fields[$0]) }) {
+            self = .csvWithInvalidUTF8(line: line, fields: text, field: invalid)
+        } else {
+            self = .csv(line: line, fields: text)
+        }
     }
 
     var line: Int {
         switch self {
-        case .csv(let line, _), .jsonl(let line, _): line
+        case .csv(let line, _), .csvWithInvalidUTF8(let line, _, _), .jsonl(let line, _): line
         case .malformed(let error, _): error.line
         }
     }
