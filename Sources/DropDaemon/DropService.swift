@@ -50,31 +50,31 @@ public struct DropService: Service, CustomStringConvertible {
             "pipelines": "\(config.pipelines.map(\.name).joined(separator: ","))",
         ])
         for warning in config.warnings { logger.warning("\(warning)") }
-        var workers: [PipelineWorker] = []
-        for pipeline in config.pipelines {
-            var pipelineLogger = logger
-            pipelineLogger[metadataKey: "pipeline"] = "\(pipeline.name)"
-            let health = PipelineHealth(logger: pipelineLogger, statusFile: config.directories.healthFile(of: pipeline.name))
-            guard let binding = await bindUntilReady(pipeline, client: client, health: health) else { return }
-            let processor = FileProcessor(
-                binding: binding, directories: config.directories, journal: journal, health: health,
-                retry: config.service.retry, client: client, logger: logger)
-            workers.append(PipelineWorker(
-                queue: PipelineQueue(pipeline: pipeline.name), processor: processor,
-                settleTime: config.service.settleTime, retryDelay: config.service.localRetryDelay, logger: pipelineLogger))
-        }
-        let queues = Dictionary(uniqueKeysWithValues: workers.map { ($0.queue.pipeline, $0.queue) })
+        // Every queue exists from the start, so the watcher starts at once: files wait in their
+        // pipeline's queue until it is bound, and a pipeline that cannot be bound (its project
+        // refused, the API down) holds back no other.
+        let queues = Dictionary(uniqueKeysWithValues: config.pipelines.map { ($0.name, PipelineQueue(pipeline: $0.name)) })
         let router = InboxRouter(inbox: config.directories.inbox, pipelines: Set(queues.keys))
         let archivist = Archivist(directories: config.directories)
 
         await withTaskGroup(of: Void.self) { group in
-            for worker in workers {
+            for pipeline in config.pipelines {
+                guard let queue = queues[pipeline.name] else { continue }
                 group.addTask {
+                    var pipelineLogger = logger
+                    pipelineLogger[metadataKey: "pipeline"] = "\(pipeline.name)"
+                    let health = PipelineHealth(logger: pipelineLogger, statusFile: config.directories.healthFile(of: pipeline.name))
+                    guard let binding = await bindUntilReady(pipeline, client: client, health: health) else { return }
+                    let processor = FileProcessor(
+                        binding: binding, directories: config.directories, journal: journal, health: health,
+                        retry: config.service.retry, client: client, logger: logger)
+                    let worker = PipelineWorker(
+                        queue: queue, processor: processor,
+                        settleTime: config.service.settleTime, retryDelay: config.service.localRetryDelay, logger: pipelineLogger)
                     // A big file is read by `workers` threads at once (at least two: one archives the
                     // last file while the next is read). A thread more costs the many small files
                     // more in hand-offs than it gives the big ones.
-                    let executor = BlockingWorkExecutor(
-                        name: "drop " + worker.queue.pipeline, threads: max(2, worker.processor.binding.config.publish.workers))
+                    let executor = BlockingWorkExecutor(name: "drop " + pipeline.name, threads: max(2, pipeline.publish.workers))
                     defer { executor.shutdown() }
                     await withTaskExecutorPreference(executor) { await worker.run() }
                 }

@@ -24,15 +24,20 @@ public struct RetryPolicy: Sendable {
     public var maximumServerDelay: Duration
     /// How often a refused key is tried again.
     public var authRetryInterval: Duration
+    /// During a wait longer than this, whether the API answers again is asked this often, with
+    /// a cheap call, and the wait ends when it does: after a long outage publishing resumes
+    /// within this of the API's return, not up to `maximumBackoff` later.
+    public var probeInterval: Duration
 
     public init(
         initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(60),
-        maximumServerDelay: Duration = .seconds(3600), authRetryInterval: Duration = .seconds(30)
+        maximumServerDelay: Duration = .seconds(3600), authRetryInterval: Duration = .seconds(30), probeInterval: Duration = .seconds(3)
     ) {
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
         self.maximumServerDelay = maximumServerDelay
         self.authRetryInterval = authRetryInterval
+        self.probeInterval = probeInterval
     }
 
     /// - Parameters:

@@ -62,14 +62,17 @@ final class DropWorkspace: @unchecked Sendable {
     }
 
     /// Starts `openlayer-drop watch`; with `waitUntilWatching`, returns once the start-up scan
-    /// is done, so that files dropped afterwards arrive as live events.
+    /// is done and a pipeline is bound, so that files dropped afterwards arrive as live events.
     func startWatcher(waitUntilWatching: Bool = true) async throws {
         let log = try Self.openForWriting(logPath, appending: true)
         watcher = try ChildProcess(
             "openlayer-drop", arguments: ["watch", "--config", configPath, "--log-level", "debug"],
             environment: ["OPENLAYER_API_KEY": sandbox.apiKey], stdout: log, stderr: log)
         if waitUntilWatching {
-            try await eventually("the watcher to watch\n\(self.log)") { self.log.contains("watching the inbox") }
+            // The watcher starts at once; the pipeline is bound beside it.
+            try await eventually("the watcher to watch\n\(self.log)") {
+                self.log.contains("watching the inbox") && self.log.contains("pipeline ready")
+            }
         }
     }
 

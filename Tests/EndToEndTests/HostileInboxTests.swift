@@ -200,4 +200,55 @@ struct HostileInboxTests {
         #expect(receipts.count == 1)
         for receipt in receipts { #expect(mode(workspace.archive + "/" + receipt) == 0o600) }
     }
+
+    @Test("A pipeline that cannot be bound holds back neither the watcher nor another pipeline")
+    func pipelinesBindIndependently() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox)
+        defer { workspace.remove() }
+        // A second pipeline, after fraud in name order, naming an inference pipeline that is not there.
+        var config = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        config += """
+
+              zz-ghost:
+                project: Ghost
+                taskType: tabular-classification
+                inferencePipelineId: no-such-pipeline
+                dataConfig:
+            \(DropWorkspace.fraudDataConfig.map { "      " + $0 }.joined(separator: "\n"))
+
+            """
+        try config.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        try await workspace.startWatcher()
+        try workspace.dropByRename("ready.csv", Self.validCSV)
+        try await eventually("ready.csv published while zz-ghost is not bound\n\(workspace.log)") { workspace.receipts()["ready.csv"] != nil }
+        #expect(!workspace.log.contains("pipeline=zz-ghost [DropDaemon] pipeline ready"))
+    }
+
+    @Test("After an outage longer than the backoff, publishing resumes within seconds of the API's return: it is probed")
+    func resumesSoonAfterAnOutage() async throws {
+        let database = NSTemporaryDirectory() + "sandbox-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: database) }
+        var sandbox = try Sandbox(databasePath: database)
+        defer { sandbox.stop() }
+        var service = DropWorkspace.quickService
+        service[2] = "retry: {initialBackoffSeconds: 30, maxBackoffSeconds: 30, authRetrySeconds: 0.5, localRetrySeconds: 0.5, probeSeconds: 0.5}"
+        let workspace = try DropWorkspace(sandbox: sandbox, serviceSettings: service)
+        defer { workspace.remove() }
+        try await workspace.startWatcher()
+        try await eventually("the pipeline bound\n\(workspace.log)") { workspace.log.contains("pipeline ready") }
+
+        sandbox.stop()
+        try workspace.dropByRename("late.csv", DeliveryTests.csv(rows: 5))
+        try await eventually("a failed attempt\n\(workspace.log)") { workspace.log.contains("cannot reach the server") }
+        try await Task.sleep(for: .seconds(1))
+        sandbox = try sandbox.restarted()
+        let clock = ContinuousClock()
+        let back = clock.now
+        try await eventually(timeout: .seconds(40), "the receipt\n\(workspace.log)") { workspace.receipts()["late.csv"] != nil }
+        let took = clock.now - back
+        print("API back to the file published: \(took)")
+        #expect(took < .seconds(5), "the backoff is 30 s; a probe every 0.5 s should find the API back within seconds")
+    }
 }

@@ -161,6 +161,7 @@ public enum ConfigLoader {
         if let maximum = try duration(raw?.retry?.maxBackoffSeconds, "retry.maxBackoffSeconds", minimum: 0.001) { settings.retry.maximumBackoff = maximum }
         if let auth = try duration(raw?.retry?.authRetrySeconds, "retry.authRetrySeconds", minimum: 0.001) { settings.retry.authRetryInterval = auth }
         if let local = try duration(raw?.retry?.localRetrySeconds, "retry.localRetrySeconds", minimum: 0.001) { settings.localRetryDelay = local }
+        if let probe = try duration(raw?.retry?.probeSeconds, "retry.probeSeconds", minimum: 0.001) { settings.retry.probeInterval = probe }
         return settings
     }
 

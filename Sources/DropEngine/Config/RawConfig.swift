@@ -61,9 +61,10 @@ struct RawConfig: Decodable {
         var maxBackoffSeconds: Double?
         var authRetrySeconds: Double?
         var localRetrySeconds: Double?
+        var probeSeconds: Double?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case initialBackoffSeconds, maxBackoffSeconds, authRetrySeconds, localRetrySeconds
+            case initialBackoffSeconds, maxBackoffSeconds, authRetrySeconds, localRetrySeconds, probeSeconds
         }
     }
 

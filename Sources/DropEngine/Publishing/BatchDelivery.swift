@@ -15,6 +15,8 @@ struct BatchDelivery: Sendable {
     let policy: RetryPolicy
     let health: PipelineHealth
     let send: @Sendable (DataStreamBatch) async throws(OpenlayerError) -> Void
+    /// A cheap call that succeeds once the API answers again (see `RetryPolicy.probeInterval`).
+    var probe: (@Sendable () async -> Bool)?
 
     func deliver(_ batch: DataStreamBatch) async -> Outcome {
         let send = self.send
@@ -34,12 +36,14 @@ struct BatchDelivery: Sendable {
                 failure = error
             }
             let wait: Duration
+            var mayProbe = false
             switch policy.decide(failure, attempt: attempt) {
             case .reject:
                 await health.succeeded()
                 return .refused(failure.description)
             case .retry(let delay):
                 wait = delay
+                mayProbe = true
                 await health.failed(.retrying(reason: failure.description), retryIn: delay)
             case .pause(let delay):
                 wait = delay
@@ -48,11 +52,24 @@ struct BatchDelivery: Sendable {
             attempt += 1
             // A shutdown cuts the wait short: the work is left for the next start.
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                let probing = mayProbe ? probe : nil
+                try await cancelWhenGracefulShutdown { try await waitOut(wait, probing: probing) }
             } catch {
                 return .abandoned
             }
         }
         return .abandoned
+    }
+
+    /// Sleeps `wait`, or less when `probe` (asked every `probeInterval`) says the API is back.
+    private func waitOut(_ wait: Duration, probing probe: (@Sendable () async -> Bool)?) async throws {
+        guard let probe, wait > policy.probeInterval else { return try await Task.sleep(for: wait) }
+        var remaining = wait
+        while remaining > .zero {
+            let step = min(remaining, policy.probeInterval)
+            try await Task.sleep(for: step)
+            remaining -= step
+            if remaining > .zero, await probe() { return }
+        }
     }
 }
