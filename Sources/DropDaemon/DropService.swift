@@ -35,6 +35,7 @@ public struct DropService: Service, CustomStringConvertible {
         // reach Openlayer, and the delivery retries with backoff anyway.
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.timeout.connect = .seconds(3)
+        httpConfiguration.tlsConfiguration = try config.tls?.configuration()
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         await serve(journal: journal, httpClient: httpClient)
         try await httpClient.shutdown()

@@ -45,7 +45,9 @@ struct Upload: AsyncParsableCommand {
         let logger = Logger(label: "openlayer-drop")
         try config.directories.prepareOutputFolders()
         let journal = try Journal(path: config.directories.journal)
-        let result = try await HTTPClient.withHTTPClient { httpClient in
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.tlsConfiguration = try config.tls?.configuration()
+        let result = try await HTTPClient.withHTTPClient(configuration: httpConfiguration) { httpClient in
             let client = OpenlayerClient(baseURL: config.baseURL, apiKey: config.apiKey, httpClient: httpClient, logger: logger)
             let binding = try await PipelineBinding.bind(pipelineConfig, client: client)
             let processor = FileProcessor(

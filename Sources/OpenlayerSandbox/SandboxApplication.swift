@@ -1,5 +1,8 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 
 /// Builds the sandbox server: opens (and migrates) the database, creates the storage directory,
 /// installs the key check and every route under `/v1`, and binds to `configuration.host`/`port`.
@@ -18,7 +21,7 @@ public func makeSandboxApplication(
     let store = try SandboxStore(path: configuration.databasePath)
     let files = try StorageDirectory(path: configuration.storageDirectory)
     let faults = FaultInjector(configuration.faults)
-    let address = ServerAddress(host: configuration.host)
+    let address = ServerAddress(host: configuration.host, scheme: configuration.tls == nil ? "http" : "https")
 
     let router = Router(context: SandboxRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
@@ -47,6 +50,7 @@ public func makeSandboxApplication(
     let port = configuration.port
     return Application(
         router: router,
+        server: try configuration.tls.map(httpsServer) ?? .http1(),
         configuration: .init(
             address: .hostname(configuration.host, port: port),
             serverName: "openlayer-sandbox"
@@ -58,4 +62,17 @@ public func makeSandboxApplication(
         },
         logger: logger
     )
+}
+
+/// HTTP/1.1 over TLS with the given PEM files; with a client CA, a client must present a
+/// certificate it signed.
+private func httpsServer(_ files: SandboxConfiguration.TLSFiles) throws -> HTTPServerBuilder {
+    var tls = TLSConfiguration.makeServerConfiguration(
+        certificateChain: try NIOSSLCertificate.fromPEMFile(files.certificate).map { .certificate($0) },
+        privateKey: .privateKey(try NIOSSLPrivateKey(file: files.privateKey, format: .pem)))
+    if let clientCA = files.clientCA {
+        tls.trustRoots = .file(clientCA)
+        tls.certificateVerification = .noHostnameVerification
+    }
+    return try .tls(.http1(), tlsConfiguration: tls)
 }

@@ -2,7 +2,7 @@
 /// its data and which object storage to imitate.
 ///
 /// The defaults match what a developer expects from a local stand-in for
-/// `https://api.openlayer.com/v1`: loopback only (the sandbox has no TLS and a single key, so it
+/// `https://api.openlayer.com/v1`: loopback only (plain HTTP unless `tls` says otherwise, and a single key, so it
 /// must not be reachable from elsewhere by accident) and an in-memory database (a demo or a test
 /// starts from nothing and leaves nothing behind).
 public struct SandboxConfiguration: Sendable {
@@ -26,6 +26,22 @@ public struct SandboxConfiguration: Sendable {
     /// leaves behind (the `openlayer-sandbox` executable removes the one it made on exit). Keep
     /// it with `databasePath` across restarts: the database names files in it.
     public var storageDirectory: String?
+    /// Serve HTTPS instead of HTTP: for testing a client's custom CA and client certificate.
+    public var tls: TLSFiles?
+
+    /// PEM files for HTTPS.
+    public struct TLSFiles: Sendable {
+        public var certificate: String
+        public var privateKey: String
+        /// When set, a client must present a certificate this CA signed (mutual TLS).
+        public var clientCA: String?
+
+        public init(certificate: String, privateKey: String, clientCA: String? = nil) {
+            self.certificate = certificate
+            self.privateKey = privateKey
+            self.clientCA = clientCA
+        }
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, apiKey: String, databasePath: String? = nil,

@@ -8,10 +8,12 @@ import Synchronization
 /// single address to give, so the URLs then use the `Host` the client connected with.
 final class ServerAddress: Sendable {
     private let host: String
+    private let scheme: String
     private let port: Mutex<Int?>
 
-    init(host: String) {
+    init(host: String, scheme: String = "http") {
         self.host = host
+        self.scheme = scheme
         port = Mutex(nil)
     }
 
@@ -23,10 +25,10 @@ final class ServerAddress: Sendable {
     func baseURL(for request: Request) -> String {
         let boundPort = port.withLock { $0 }
         if let boundPort, !Self.isWildcard(host) {
-            return "http://\(Self.urlHost(host)):\(boundPort)"
+            return "\(scheme)://\(Self.urlHost(host)):\(boundPort)"
         }
         let authority = request.head.authority ?? "127.0.0.1:\(boundPort ?? 0)"
-        return "http://\(authority)"
+        return "\(scheme)://\(authority)"
     }
 
     /// IPv6 literals need brackets in a URL.

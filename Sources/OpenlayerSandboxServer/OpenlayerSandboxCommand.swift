@@ -96,12 +96,24 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
     @Flag(help: "Answer 401 to every request but /v1/sandbox/*, until lifted through PUT /v1/sandbox/faults.")
     var unauthorized = false
 
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate (and --tls-key).", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-certificate.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp("With HTTPS, require a client certificate signed by this PEM CA (mutual TLS).", valueName: "file"))
+    var tlsClientCa: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535.")
         }
         guard StorageKind(rawValue: storage) != nil else {
             throw ValidationError("--storage must be one of: s3, gcs, azure, local.")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil), tlsClientCa == nil || tlsCertificate != nil else {
+            throw ValidationError("--tls-certificate and --tls-key go together; --tls-client-ca needs them.")
         }
         guard resolvedAPIKey != nil else {
             throw ValidationError("No API key: pass --api-key KEY or set OPENLAYER_API_KEY.")
@@ -130,15 +142,19 @@ struct OpenlayerSandboxCommand: AsyncParsableCommand {
         defer {
             if storageDirectory == nil { try? FileManager.default.removeItem(atPath: files) }
         }
-        let configuration = SandboxConfiguration(
+        var configuration = SandboxConfiguration(
             host: host, port: port, apiKey: apiKey, databasePath: databasePath, faults: faults, storage: storage,
             storageDirectory: files
         )
+        if let tlsCertificate, let tlsKey {
+            configuration.tls = .init(certificate: tlsCertificate, privateKey: tlsKey, clientCA: tlsClientCa)
+        }
+        let scheme = configuration.tls == nil ? "http" : "https"
         let host = self.host
         let app = try await makeSandboxApplication(configuration) { port in
             // Written straight to the file descriptor: unbuffered, so a test reading the pipe
             // sees the line at once, and never followed by more stdout output.
-            let line = "openlayer-sandbox listening on http://\(Self.urlHost(host)):\(port)/v1\n"
+            let line = "openlayer-sandbox listening on \(scheme)://\(Self.urlHost(host)):\(port)/v1\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await app.runService()

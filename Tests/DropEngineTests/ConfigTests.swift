@@ -28,6 +28,16 @@ struct ConfigTests {
         try ConfigLoader.parse(yaml: yaml, file: "config.yaml", relativeTo: "/etc/od", environment: environment)
     }
 
+    @Test("tls: a client certificate needs its key, and files that are not PEM stop the start")
+    func tlsSection() throws {
+        let halfPair = #expect(throws: ConfigError.self) { try Self.parse("tls:\n  clientCertificate: client.pem\n" + Self.valid) }
+        #expect(halfPair?.keyPath == "tls")
+        #expect(halfPair?.message.contains("both 'clientCertificate' and 'clientKey'") == true)
+        let missing = #expect(throws: ConfigError.self) { try Self.parse("tls:\n  caFile: no-such-ca.pem\n" + Self.valid) }
+        #expect(missing?.keyPath == "tls")
+        #expect(try Self.parse(Self.valid).tls == nil)
+    }
+
     @Test("Outputs are the owner's alone unless directories.groupReadable says otherwise")
     func outputModes() throws {
         let owner = try Self.parse(Self.valid)

@@ -21,7 +21,7 @@ final class Sandbox: Sendable {
     /// - Parameter storage: the object storage to imitate (`s3`, `gcs`, `azure`, `local`).
     init(
         apiKey: String = "sk-sandbox-test", port: Int = 0, databasePath: String? = nil, storageDirectory: String? = nil,
-        storage: String? = nil
+        storage: String? = nil, extraArguments: [String] = []
     ) throws {
         self.apiKey = apiKey
         self.databasePath = databasePath
@@ -30,6 +30,7 @@ final class Sandbox: Sendable {
         if let databasePath { arguments += ["--database", databasePath] }
         if let storageDirectory { arguments += ["--storage-dir", storageDirectory] }
         if let storage { arguments += ["--storage", storage] }
+        arguments += extraArguments
         child = try ChildProcess("openlayer-sandbox", arguments: arguments, stdout: output, stderr: FileHandle.nullDevice)
         // The sandbox prints one line once it listens: "openlayer-sandbox listening on http://127.0.0.1:PORT/v1".
         var line = Data()
@@ -39,7 +40,7 @@ final class Sandbox: Sendable {
             line.append(chunk)
         }
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let range = text.range(of: "http://") else { throw SandboxError.exitedEarly(text) }
+        guard let range = text.range(of: "https://") ?? text.range(of: "http://") else { throw SandboxError.exitedEarly(text) }
         baseURL = String(text[range.lowerBound...])
         self.port = Int(baseURL.split(separator: ":").last?.split(separator: "/").first ?? "") ?? 0
     }

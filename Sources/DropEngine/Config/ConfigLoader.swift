@@ -55,7 +55,25 @@ public enum ConfigLoader {
             baseURL: baseURL, apiKey: apiKey, apiKeySource: keySource, directories: directories,
             service: service, pipelines: pipelines)
         if raw.apiKeyFile != nil, let warning = keyFileWarning(keySource) { config.warnings.append(warning) }
+        config.tls = try clientTLS(raw.tls, base: base, file: file)
         return config
+    }
+
+    /// The `tls` section's files, resolved against the config's folder and read once here, so
+    /// that a wrong path or a file that is not PEM stops the start with its key path.
+    private static func clientTLS(_ raw: RawConfig.TLS?, base: String, file: String) throws(ConfigError) -> ClientTLS? {
+        guard let raw else { return nil }
+        func absolute(_ path: String?) -> String? {
+            path.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path }
+        }
+        guard (raw.clientCertificate == nil) == (raw.clientKey == nil) else {
+            throw ConfigError(file: file, keyPath: "tls", message: "expected both 'clientCertificate' and 'clientKey', or neither")
+        }
+        let tls = ClientTLS(caFile: absolute(raw.caFile), certificateFile: absolute(raw.clientCertificate), keyFile: absolute(raw.clientKey))
+        do { _ = try tls.configuration() } catch {
+            throw ConfigError(file: file, keyPath: "tls", message: "cannot read the TLS files as PEM: \(error)")
+        }
+        return tls
     }
 
     /// A key file that the group or others may read lets every local account publish as you.

@@ -14,6 +14,8 @@ public struct DropConfig: Sendable {
     /// What is usable but unsafe (a key file others can read): logged at start, printed by
     /// `check-config`.
     public var warnings: [String] = []
+    /// A private CA and a client certificate for HTTPS, when the config names them.
+    public var tls: ClientTLS?
 
     public init(
         baseURL: String, apiKey: APIKey, apiKeySource: String, directories: DropDirectories,

@@ -6,6 +6,17 @@ import OpenlayerAPI
 /// and `knownKeys` lists them for the unknown-key check, so the two cannot drift apart
 /// (`ConfigKeyTests` checks each list against the stored properties).
 struct RawConfig: Decodable {
+    /// PEM files for HTTPS to a server behind a private CA, or one that asks for a client certificate.
+    struct TLS: Decodable {
+        var caFile: String?
+        var clientCertificate: String?
+        var clientKey: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case caFile, clientCertificate, clientKey
+        }
+    }
+
     struct Directories: Decodable {
         var root: String?
         var inbox: String?
@@ -95,13 +106,14 @@ struct RawConfig: Decodable {
 
     var baseURL: String?
     var apiKeyFile: String?
+    var tls: TLS?
     var directories: Directories?
     var defaults: Settings?
     var service: Service?
     var pipelines: [String: Pipeline]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case baseURL, apiKeyFile, directories, defaults, service, pipelines
+        case baseURL, apiKeyFile, tls, directories, defaults, service, pipelines
     }
 
     /// Every key the file may hold, mapping by mapping. `metadata` and `prompt` are Openlayer's
@@ -112,6 +124,7 @@ struct RawConfig: Decodable {
         let pipeline = ConfigKeys.keys(Pipeline.CodingKeys.self, nested: ["dataConfig": dataConfig]).merging(settings)
         return .keys(CodingKeys.self, nested: [
             "directories": .keys(Directories.CodingKeys.self),
+            "tls": .keys(TLS.CodingKeys.self),
             "defaults": settings,
             "service": .keys(Service.CodingKeys.self, nested: ["retry": .keys(Retry.CodingKeys.self)]),
             "pipelines": .named(pipeline),
