@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "openlayer-drop", targets: ["OpenlayerDropCommand"]),
         .executable(name: "openlayer-sandbox", targets: ["OpenlayerSandboxServer"]),
         .executable(name: "encode-throughput", targets: ["EncodeThroughput"]),
+        .executable(name: "drop-fuzz", targets: ["DropFuzz"]),
         .library(name: "OpenlayerSandbox", targets: ["OpenlayerSandbox"]),
     ],
     dependencies: [
@@ -137,6 +138,14 @@ let package = Package(
             path: "Benchmarks/EncodeThroughput",
             swiftSettings: strict
         ),
+        // libFuzzer harnesses for what reads dropped files and configs (scripts/fuzz.sh); built
+        // normally, it replays the files it is given, which the tests do with the seed corpus.
+        .executableTarget(
+            name: "DropFuzz",
+            dependencies: ["DropEngine", "DropFormats"],
+            path: "Fuzz/Harness",
+            swiftSettings: strict
+        ),
         .testTarget(name: "DropFormatsTests", dependencies: ["DropFormats"], swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(
@@ -163,6 +172,7 @@ let package = Package(
             dependencies: [
                 "OpenlayerDropCommand",
                 "OpenlayerSandboxServer",
+                "DropFuzz",
                 "DropEngine",
                 "DropFormats",
             ],
