@@ -71,15 +71,17 @@ import Testing
     @Test func latencyDelaysEveryDataAnswerUntilCleared() async throws {
         try await SandboxHarness.withSandbox { client in
             let id = try await client.createPipeline()
-            let latency = Duration.milliseconds(600)
-            #expect(try await client.send(.put, "/v1/sandbox/faults", body: #"{"latencyMs": 600}"#).status == .ok)
+            // Long enough that an answer without it, on a machine busy with other tests, is
+            // still clearly faster.
+            let latency = Duration.milliseconds(1500)
+            #expect(try await client.send(.put, "/v1/sandbox/faults", body: #"{"latencyMs": 1500}"#).status == .ok)
             let clock = ContinuousClock()
             var start = clock.now
             #expect(try await client.send(.post, Self.stream(id), body: Self.body("slow")).status == .ok)
             #expect(clock.now - start >= latency)
 
             // Failed answers are delayed too.
-            let failing = #"{"latencyMs": 600, "failNext": 1}"#
+            let failing = #"{"latencyMs": 1500, "failNext": 1}"#
             #expect(try await client.send(.put, "/v1/sandbox/faults", body: failing).status == .ok)
             start = clock.now
             #expect(try await client.send(.post, Self.stream(id), body: Self.body("x")).status == .serviceUnavailable)
