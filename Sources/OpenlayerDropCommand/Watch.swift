@@ -30,8 +30,11 @@ struct Watch: AsyncParsableCommand {
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the deadline, requests still in flight are abandoned; the journal has them
-        // as unacknowledged, so they are sent again at the next start.
-        configuration.maximumGracefulShutdownDuration = dropConfig.service.shutdownTimeout
+        // as unacknowledged, so they are sent again at the next start. The deadline keeps a
+        // little of shutdownTimeoutSeconds back for cancelling them and closing the connections,
+        // so that the process exits within shutdownTimeoutSeconds + 1 s even on a busy machine.
+        let timeout = dropConfig.service.shutdownTimeout
+        configuration.maximumGracefulShutdownDuration = timeout - min(.milliseconds(500), timeout / 4)
         configuration.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: configuration).run()
     }
