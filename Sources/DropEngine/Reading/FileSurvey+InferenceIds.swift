@@ -30,12 +30,12 @@ extension FileSurvey {
         }
 
         var ordinal = 0
-        if format == .csv, CSVRowEncoder.serves(plan) {
+        if format == .csv, CSVRowEncoder.serves(plan), let csv = reader.csvReader {
             let encoder = CSVRowEncoder(plan: plan, columns: columns, stats: stats, timestamps: timestamps, fill: nil)
             var types = [ColumnStats.Seen](repeating: [], count: columns.count)
-            while let line = try reader.nextCSVFields() {
+            while let line = try csv.nextRecordFields() {
                 ordinal += 1
-                try reader.withCSVFields { fields in
+                try csv.withFields { fields in
                     guard let row = encoder.encode(fields, ordinal: ordinal, into: &verdicts, types: &types),
                         encoder.admitId(of: row, fields: fields, line: line, ids: &ids) != nil
                     else { return try typed(SourceRecord(line: line, fields)) }
