@@ -2,7 +2,6 @@ import DropFormats
 import Foundation
 import Logging
 import OpenlayerAPI
-import ServiceLifecycle
 
 /// Takes one dropped file from the inbox to its end — published and archived with a receipt,
 /// archived as a duplicate, or moved to `rejected/` with a report — recording every step in
@@ -187,7 +186,7 @@ public struct FileProcessor: Sendable {
         // The window, if any, is around the claim: a file resumed after a restart gets the same verdicts.
         let claimed = (try? Date(file.claimedAt, strategy: .iso8601)) ?? Date()
         let timestamps = TimestampRule(windowDays: settings.timestampWindowDays, now: Int64(claimed.timeIntervalSince1970))
-        let survey = try await Self.stoppingAtShutdown {
+        let survey = try await stoppingAtShutdown {
             try FileSurvey.survey(
                 path: file.claimedPath, format: format, plan: plan, timestamps: timestamps,
                 scratchDirectory: URL(fileURLWithPath: file.claimedPath).deletingLastPathComponent().path,
@@ -214,27 +213,6 @@ public struct FileProcessor: Sendable {
             try await publish(&file, survey: survey, plan: plan, prior: settledNow ? [] : nil, logger: logger)
         }
         return .readyToArchive(ReadyToArchive(file: file, survey: survey))
-    }
-
-    /// Runs a pass that sends nothing (the survey, the writing of a bulk file) so that a shutdown
-    /// or a cancellation stops it within a chunk of the file: such a pass is a long run of
-    /// synchronous reads that neither reaches. It then throws `Interruption.shutdown`, and the
-    /// file is taken up again at the next start.
-    static func stoppingAtShutdown<Value>(_ pass: () throws -> Value) async throws -> Value {
-        let stop = ReadStop()
-        do {
-            return try await withGracefulShutdownHandler {
-                try await withTaskCancellationHandler {
-                    try ReadStop.$current.withValue(stop) { try pass() }
-                } onCancel: {
-                    stop.raise()
-                }
-            } onGracefulShutdown: {
-                stop.raise()
-            }
-        } catch let error as FileReadError where error.isStop {
-            throw FilePublisher.Interruption.shutdown
-        }
     }
 
     /// Decides the fate of a file that was just checked: duplicate, rejected, or to publish.

@@ -161,6 +161,11 @@ public final class Journal: Sendable {
         try database.write { db in try Self.insert(fingerprints, pipeline: pipeline, fileId: fileId, db) }
     }
 
+    /// Drops the ids a file noted while its bulk upload was written, before it is written again.
+    func forgetInferenceIds(fileId: Int64) throws {
+        try database.write { db in try db.execute(sql: "DELETE FROM inferenceIdSet WHERE fileId = ?", arguments: [fileId]) }
+    }
+
     private static func insert(_ fingerprints: [UInt8], pipeline: String, fileId: Int64, _ db: Database) throws {
         try db.execute(
             sql: "INSERT INTO inferenceIdSet (fileId, pipeline, fingerprints) VALUES (?, ?, ?)",

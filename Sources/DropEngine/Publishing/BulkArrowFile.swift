@@ -38,6 +38,9 @@ struct BulkArrowFile {
         let paths = segments.indices.map { $0 == 0 ? arrowPath : arrowPath + ".part\($0)" }
         let last = segments.count - 1
         let written: [(rows: Int, isUnchanged: Bool)]
+        // A pass stopped half-way (a shutdown, an unreadable file) leaves no part behind.
+        var finished = false
+        defer { if !finished { Parts(paths: paths, rows: 0).remove() } }
         if segments.count == 1 {
             written = [try writePart(survey, segment: nil, path: arrowPath, endsStream: true, defaultTimestamp: defaultTimestamp, sideEffects: sideEffects)]
         } else {
@@ -59,6 +62,7 @@ struct BulkArrowFile {
             parts.remove()
             throw FilePublisher.Interruption.fileChanged
         }
+        finished = true
         return parts
     }
 

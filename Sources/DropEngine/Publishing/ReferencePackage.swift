@@ -26,11 +26,14 @@ struct ReferencePackage {
             throw FilePublisher.Interruption.fileChanged
         }
         let tarball = folder + "/." + name + ".tar.gz"
+        var finished = false
+        defer { if !finished { unlink(tarball) } }
         let writer = try TarGzWriter(path: tarball)
         try writer.addDirectory("reference_dataset/")
         try writer.addFile("reference_dataset/dataset.csv", copying: datasetPath)
         try writer.addFile("reference_dataset/dataset_config.yaml", contents: Array(try configYAML(columns: survey.columns).utf8))
         try writer.finish()
+        finished = true
         return (tarball, rows)
     }
 

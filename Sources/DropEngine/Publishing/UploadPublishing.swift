@@ -15,8 +15,12 @@ struct BulkUploadPublishing: Publishing {
         let journal = context.journal
         let pipeline = context.pipeline
         let purpose = job.plan.purpose
-        let written = try await BulkArrowFile(plan: job.plan).write(job.survey, defaultTimestamp: job.defaultTimestamp, rejects: job.rejects) { fingerprints in
-            if purpose == .predictions { try journal.recordInferenceIds(fingerprints: fingerprints, pipeline: pipeline, fileId: id) }
+        // A write stopped by a shutdown or a crash noted some ids already: this one notes them all again.
+        try journal.forgetInferenceIds(fileId: id)
+        let written = try await stoppingAtShutdown {
+            try await BulkArrowFile(plan: job.plan).write(job.survey, defaultTimestamp: job.defaultTimestamp, rejects: job.rejects) { fingerprints in
+                if purpose == .predictions { try journal.recordInferenceIds(fingerprints: fingerprints, pipeline: pipeline, fileId: id) }
+            }
         }
         defer { written.remove() }
         var present = Set(job.survey.columns)
@@ -34,7 +38,7 @@ struct ReferenceUploadPublishing: Publishing {
     let context: PublishingContext
 
     func publish(_ file: inout JournalFile, _ job: PublishJob) async throws {
-        let written = try ReferencePackage(plan: job.plan).write(job.survey, rejects: job.rejects)
+        let written = try await stoppingAtShutdown { try ReferencePackage(plan: job.plan).write(job.survey, rejects: job.rejects) }
         defer { try? FileManager.default.removeItem(atPath: written.path) }
         let (outcome, storageUri) = await StorageUpload.deliver(
             files: [written.path], objectName: "reference_dataset_\(Date().timeIntervalSince1970)_\(context.pipelineId).tar.gz",
