@@ -13,6 +13,8 @@ enum FuzzTarget: String, CaseIterable {
     case json
     /// The config loader on one YAML file.
     case config
+    /// Arrow: rows written then read back, and the input read as a stream (`ArrowRoundTrip`).
+    case arrow
 
     /// A file the readers open by path: they read files, not memory. One per process.
     private static let scratch = NSTemporaryDirectory() + "drop-fuzz-\(getpid())"
@@ -38,6 +40,9 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? ConfigLoader.parse(
                 yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", relativeTo: Self.scratch,
                 environment: ["OPENLAYER_API_KEY": "sk-fuzz"])
+        case .arrow:
+            try? FileManager.default.createDirectory(atPath: Self.scratch, withIntermediateDirectories: true)
+            ArrowRoundTrip.run(bytes, scratch: Self.scratch + "/round-trip.arrow")
         }
     }
 
