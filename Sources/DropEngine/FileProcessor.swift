@@ -13,12 +13,14 @@ import OpenlayerAPI
 /// 2. check: read once for its SHA-256, rows and problems; a duplicate or a file beyond
 ///    saving ends here (duplicate, rejected).
 /// 3. publish (state publishing): batches out, each outcome journaled as it lands.
-/// 4. state published: rows set aside move to `rejected/`, then the file moves to the archive
-///    beside its receipt (state archived). A failing move is retried; nothing is sent again.
+/// 4. state published, with the archive path it will take (`JournaledPlacement`): rows set
+///    aside move to `rejected/`, the file moves to the archive, its receipt is written beside
+///    it (state archived). A failing move is retried; nothing is sent again.
 public struct FileProcessor: Sendable {
     public let binding: PipelineBinding
     let directories: DropDirectories
     let archivist: Archivist
+    let placement: JournaledPlacement
     let journal: Journal
     let client: OpenlayerClient
     let plans: [FileKind: ColumnPlan]
@@ -41,6 +43,7 @@ public struct FileProcessor: Sendable {
         self.binding = binding
         self.directories = directories
         self.archivist = Archivist(directories: directories)
+        self.placement = JournaledPlacement(journal: journal, archivist: archivist)
         self.journal = journal
         self.client = client
         let config = binding.config
@@ -124,6 +127,12 @@ public struct FileProcessor: Sendable {
                 }
             }
         }
+        // A file moved to the archive or rejected/ just before a crash, its journal entry not
+        // yet finished: no longer in a processing folder, but still in work.
+        let found = Set(entries.compactMap(\.id))
+        for entry in try journal.unfinishedFiles(pipeline: pipeline) where entry.id.map(found.contains) == false {
+            if FileIdentity(path: entry.claimedPath) == nil { entries.append(entry) }
+        }
         return entries.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
     }
 
@@ -160,7 +169,8 @@ public struct FileProcessor: Sendable {
         var file = isCurrent ? entry : try entry.id.flatMap(journal.file(id:)) ?? entry
         guard [.queued, .publishing, .published].contains(file.state) else { return .finished(.vanished) }
         let logger = logger(for: file)
-        switch DroppedEntry(path: file.claimedPath) {
+        let location = JournaledPlacement.currentLocation(of: file)
+        switch DroppedEntry(path: location) {
         case .regularFile:
             break
         case .missing:
@@ -168,17 +178,17 @@ public struct FileProcessor: Sendable {
         case .refused(let reason):
             // Only ever a new claim: a file past its first check was a regular file then, and
             // the processing folder is the service's own.
-            return .finished(try rejectWhole(&file, report: RejectionReport(
+            return .finished(try rejectWhole(&file, at: location, report: RejectionReport(
                 fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()), problems: [reason]), logger: logger))
         }
         guard let format = SourceFormat(fileName: file.name) else {
-            return .finished(try rejectWhole(&file, report: RejectionReport(
+            return .finished(try rejectWhole(&file, at: location, report: RejectionReport(
                 fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
                 problems: ["expected a .csv, .jsonl or .ndjson file; the extension says what format to read"]), logger: logger))
         }
         let plan = plans[file.kind]!
         if file.kind == .groundTruths, plan.groundTruthColumn == nil {
-            return .finished(try rejectWhole(&file, report: RejectionReport(
+            return .finished(try rejectWhole(&file, at: location, report: RejectionReport(
                 fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
                 problems: ["the pipeline's data config names no ground-truth column: set labelColumnName, targetColumnName or groundTruthColumnName"]),
                 logger: logger))
@@ -188,7 +198,7 @@ public struct FileProcessor: Sendable {
         let timestamps = TimestampRule(windowDays: settings.timestampWindowDays, now: Int64(claimed.timeIntervalSince1970))
         let survey = try await stoppingAtShutdown {
             try FileSurvey.survey(
-                path: file.claimedPath, format: format, plan: plan, timestamps: timestamps,
+                path: location, format: format, plan: plan, timestamps: timestamps,
                 scratchDirectory: URL(fileURLWithPath: file.claimedPath).deletingLastPathComponent().path,
                 workers: settings.workers, segmentMinimumBytes: settings.segmentMinimumBytes, limits: settings.limits)
         }
@@ -197,7 +207,7 @@ public struct FileProcessor: Sendable {
             // Written to after an earlier pass checked it (only a writer that kept the file
             // open can do that): never publish the rest of another version.
             guard let id = file.id, try journal.batches(fileId: id).isEmpty else {
-                return .finished(try rejectWhole(&file, report: RejectionReport(
+                return .finished(try rejectWhole(&file, at: location, report: RejectionReport(
                     survey: survey, fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
                     extra: ["the file changed while it was being published (sha256 was \(file.sha256 ?? "?")); the rows of the earlier version that were acknowledged stay published, and this version was not sent"]),
                     logger: logger))
@@ -232,7 +242,7 @@ public struct FileProcessor: Sendable {
         guard problems.isEmpty else {
             var report = RejectionReport(survey: survey, fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()))
             report.fileProblems = problems
-            return try rejectWhole(&file, report: report, logger: logger)
+            return try rejectWhole(&file, at: survey.path, report: report, logger: logger)
         }
         if let known = try? FileValidation.alreadyPublished(survey, plan: plans[file.kind]!, pipeline: pipeline, journal: journal, excluding: file.id) {
             logger.warning("rows carry inference ids already published by an earlier file; sent all the same", metadata: [
@@ -269,7 +279,17 @@ public struct FileProcessor: Sendable {
             throw error
         }
         file.state = .published
-        try journal.update(file)
+        try reserveArchivePath(&file)
+    }
+
+    /// Journals the path the published file will take in the archive (with its new state: one
+    /// write), so that a crash while it is moved there leaves the way to finish.
+    private func reserveArchivePath(_ file: inout JournalFile) throws {
+        let folder = archivist.archiveFolder(folder(file.kind), at: Date())
+        let name = file.name
+        try journal.reserveFinalPath(&file) { isReserved in
+            try archivist.freePath(in: folder, name: name, sidecar: Archivist.receiptSuffix, isReserved: isReserved)
+        }
     }
 
     /// Moves what a published file leaves behind: its rejected rows, then the file itself,
@@ -296,13 +316,15 @@ public struct FileProcessor: Sendable {
         }
         let unknownIds = file.kind == .groundTruths ? try unknownInferenceIds(survey, logger: logger) : nil
         let finished = Date()
-        let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: folder(file.kind), at: finished) { archived in
-            var receipt = makeReceipt(file: file, survey: survey, published: published, rejected: rejected, batches: acknowledged.count, finished: finished, archived: archived)
-            receipt.unknownInferenceIds = unknownIds
-            return receipt
-        }
+        let archived = try placement.place(
+            &file, from: survey.path, in: archivist.archiveFolder(folder(file.kind), at: finished), root: directories.archive,
+            sidecar: Archivist.receiptSuffix, linked: .archiveLinked)
+        CrashPoint.archiveMoved.reached()
+        var receipt = makeReceipt(file: file, survey: survey, published: published, rejected: rejected, batches: acknowledged.count, finished: finished, archived: archived)
+        receipt.unknownInferenceIds = unknownIds
+        try archivist.writeReceipt(receipt, beside: archived)
+        CrashPoint.archiveReceipt.reached()
         file.state = .archived
-        file.finalPath = archived
         file.finishedAt = Journal.timestamp(finished)
         try journal.update(file)
         var metadata: Logger.Metadata = ["rows": "\(survey.rowCount)", "published": "\(published)", "batches": "\(acknowledged.count)", "archived": "\(archived)"]
@@ -317,17 +339,19 @@ public struct FileProcessor: Sendable {
     private func archiveDuplicate(_ file: inout JournalFile, of first: JournalFile, survey: FileSurvey, logger: Logger) throws -> Result {
         let finished = Date()
         let firstPublication = Receipt.FirstPublication(
-            file: first.name, archivedAs: first.finalPath, receipt: first.finalPath.map { $0 + ".receipt.json" }, publishedAt: first.finishedAt)
-        let (archived, receipt) = try archivist.archive(file.claimedPath, pipeline: folder(file.kind), at: finished) { archived in
-            var receipt = makeReceipt(file: file, survey: survey, published: 0, rejected: 0, batches: 0, finished: finished, archived: archived)
-            receipt.status = "duplicate"
-            receipt.rowsDuplicate = survey.rowCount
-            receipt.duplicateOf = firstPublication
-            return receipt
-        }
+            file: first.name, archivedAs: first.finalPath, receipt: first.finalPath.map { $0 + Archivist.receiptSuffix }, publishedAt: first.finishedAt)
+        let archived = try placement.place(
+            &file, from: survey.path, in: archivist.archiveFolder(folder(file.kind), at: finished), root: directories.archive,
+            sidecar: Archivist.receiptSuffix, linked: .archiveLinked)
+        CrashPoint.archiveMoved.reached()
+        var receipt = makeReceipt(file: file, survey: survey, published: 0, rejected: 0, batches: 0, finished: finished, archived: archived)
+        receipt.status = "duplicate"
+        receipt.rowsDuplicate = survey.rowCount
+        receipt.duplicateOf = firstPublication
+        try archivist.writeReceipt(receipt, beside: archived)
+        CrashPoint.archiveReceipt.reached()
         file.state = .duplicate
         file.duplicateOf = first.id
-        file.finalPath = archived
         file.finishedAt = Journal.timestamp(finished)
         try journal.update(file)
         logger.notice("already published; archived as a duplicate without sending", metadata: [
@@ -336,13 +360,18 @@ public struct FileProcessor: Sendable {
         return .duplicate(receipt)
     }
 
-    private func rejectWhole(_ file: inout JournalFile, report: RejectionReport, logger: Logger) throws -> Result {
-        let reportPath = try archivist.reject(file.claimedPath, pipeline: folder(file.kind), report: report)
+    /// Moves the file at `location` to `rejected/` with its report. The journal keeps the
+    /// rejected file's path (the report is beside it).
+    private func rejectWhole(_ file: inout JournalFile, at location: String, report: RejectionReport, logger: Logger) throws -> Result {
+        let rejected = try placement.place(
+            &file, from: location, in: archivist.rejectedFolder(folder(file.kind)), root: directories.rejected, sidecar: Archivist.reportSuffix)
+        CrashPoint.rejectMoved.reached()
+        let reportPath = try archivist.writeReport(report, beside: rejected)
+        CrashPoint.rejectReport.reached()
         let reason = report.fileProblems.first
             ?? report.rowIssues.first.map { "\(report.fileName):\(RejectionReport.location($0)): \(RejectionReport.message($0))" }
             ?? "rejected"
         file.state = .rejected
-        file.finalPath = reportPath
         file.note = reason
         file.finishedAt = Journal.timestamp(Date())
         try journal.update(file)
@@ -350,17 +379,19 @@ public struct FileProcessor: Sendable {
         return .rejected(report: reportPath)
     }
 
-    /// The claimed file is gone. After a publish, the likely cause is a crash between the
-    /// move into the archive and its journal entry.
+    /// The file is neither where it was claimed nor at the destination journaled for it:
+    /// someone else moved or deleted it.
     private func vanished(_ file: inout JournalFile, logger: Logger) throws -> Result {
         file.note = "the file disappeared from \(file.claimedPath)"
         if file.state == .published {
+            // Its rows are published: only the archived copy is missing.
             file.state = .archived
-            file.note = "moved to the archive before the journal recorded it"
+            logger.warning("the file disappeared before it could be archived; its rows are published", metadata: ["path": "\(file.claimedPath)"])
         } else {
             file.state = .rejected
             logger.warning("the file disappeared before it could be published", metadata: ["path": "\(file.claimedPath)"])
         }
+        file.finalPath = nil
         try journal.update(file)
         return .vanished
     }

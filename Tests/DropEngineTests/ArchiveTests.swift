@@ -13,29 +13,96 @@ struct ArchiveTests {
             startedAt: "s", finishedAt: "f", durationSeconds: 0, archivedAs: archived)
     }
 
-    @Test("A name already in the archive is never overwritten")
+    /// A journal and the placement over it, in `directory`.
+    static func placement(in directory: TemporaryDirectory) throws -> (JournaledPlacement, Journal) {
+        let directories = DropDirectories(root: directory.path)
+        let journal = try Journal(path: directories.journal)
+        return (JournaledPlacement(journal: journal, archivist: Archivist(directories: directories)), journal)
+    }
+
+    static func claimed(_ path: String, _ journal: Journal) throws -> JournalFile {
+        try journal.claim(pipeline: "fraud", kind: .predictions, name: "f.csv", claimedPath: path, size: 1, at: Date())
+    }
+
+    @Test("A name already in the archive is never overwritten; the destination is journaled before the move")
     func noOverwrite() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let archivist = Archivist(directories: DropDirectories(root: directory.path))
+        let (placement, journal) = try Self.placement(in: directory)
         let day = Date(timeIntervalSince1970: 1_795_651_200)  // 2026-11-26 UTC
-        let first = try directory.write("inbox/fraud/f.csv", "first")
-        let (firstArchived, _) = try archivist.archive(first, pipeline: "fraud", at: day, receipt: Self.receipt)
-        let second = try directory.write("inbox/fraud/f.csv", "second")
-        let (secondArchived, secondReceipt) = try archivist.archive(second, pipeline: "fraud", at: day, receipt: Self.receipt)
-
-        let folder = directory.path + "/archive/fraud/2026/11/26"
-        #expect(firstArchived == folder + "/f.csv")
-        #expect(secondArchived == folder + "/f~2.csv")
-        #expect(try String(contentsOfFile: firstArchived, encoding: .utf8) == "first")
-        #expect(try String(contentsOfFile: secondArchived, encoding: .utf8) == "second")
-        #expect(secondReceipt.archivedAs == secondArchived)
-        let receiptData = try Data(contentsOf: URL(fileURLWithPath: secondArchived + ".receipt.json"))
-        #expect(try JSONDecoder().decode(Receipt.self, from: receiptData) == secondReceipt)
-        #expect(!FileManager.default.fileExists(atPath: first))
+        let folder = placement.archivist.archiveFolder("fraud", at: day)
+        #expect(folder == directory.path + "/archive/fraud/2026/11/26")
+        var placed: [String] = []
+        for content in ["first", "second"] {
+            let claimedPath = try directory.write("state/processing/fraud/f.csv", content)
+            var file = try Self.claimed(claimedPath, journal)
+            let archived = try placement.place(&file, from: claimedPath, in: folder, root: directory.path + "/archive", sidecar: Archivist.receiptSuffix)
+            try placement.archivist.writeReceipt(Self.receipt(archived), beside: archived)
+            #expect(try journal.unfinishedFile(claimedPath: claimedPath)?.finalPath == archived)
+            #expect(!FileManager.default.fileExists(atPath: claimedPath))
+            placed.append(archived)
+        }
+        #expect(placed == [folder + "/f.csv", folder + "/f~2.csv"])
+        #expect(try String(contentsOfFile: placed[0], encoding: .utf8) == "first")
+        #expect(try String(contentsOfFile: placed[1], encoding: .utf8) == "second")
+        let receiptData = try Data(contentsOf: URL(fileURLWithPath: placed[1] + ".receipt.json"))
+        #expect(try JSONDecoder().decode(Receipt.self, from: receiptData) == Self.receipt(placed[1]))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == [
             "f.csv", "f.csv.receipt.json", "f~2.csv", "f~2.csv.receipt.json",
         ])
+    }
+
+    @Test("Two files in work never count on the same destination, nor on a name whose receipt is there")
+    func reservationsAreExclusive() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (placement, journal) = try Self.placement(in: directory)
+        let folder = directory.path + "/archive/fraud/2026/11/26"
+        _ = try directory.write("archive/fraud/2026/11/26/f.csv.receipt.json", "{}")  // a receipt whose file was removed
+        var first = try Self.claimed(try directory.write("state/processing/fraud/f.csv", "1"), journal)
+        var second = try Self.claimed(try directory.write("state/processing/fraud/f~2.csv", "2"), journal)
+        try journal.reserveFinalPath(&first) { try placement.archivist.freePath(in: folder, name: "f.csv", sidecar: Archivist.receiptSuffix, isReserved: $0) }
+        try journal.reserveFinalPath(&second) { try placement.archivist.freePath(in: folder, name: "f.csv", sidecar: Archivist.receiptSuffix, isReserved: $0) }
+        #expect(first.finalPath == folder + "/f~2.csv")
+        #expect(second.finalPath == folder + "/f~3.csv")
+    }
+
+    @Test("After a crash between the link and the unlink, the file's two names become one: the archived one")
+    func bothNamesBecomeOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (placement, journal) = try Self.placement(in: directory)
+        let claimedPath = try directory.write("state/processing/fraud/f.csv", "rows")
+        var file = try Self.claimed(claimedPath, journal)
+        let folder = directory.path + "/archive/fraud/2026/11/26"
+        try journal.reserveFinalPath(&file) { try placement.archivist.freePath(in: folder, name: "f.csv", sidecar: Archivist.receiptSuffix, isReserved: $0) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        #expect(link(claimedPath, folder + "/f.csv") == 0)
+
+        #expect(JournaledPlacement.currentLocation(of: file) == folder + "/f.csv")
+        #expect(!FileManager.default.fileExists(atPath: claimedPath))
+        #expect(try placement.place(&file, from: folder + "/f.csv", in: folder, root: directory.path + "/archive", sidecar: Archivist.receiptSuffix)
+            == folder + "/f.csv")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["f.csv"])
+    }
+
+    @Test("A journaled destination that someone else's file took is given up for the next free name")
+    func takenDestinationIsGivenUp() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (placement, journal) = try Self.placement(in: directory)
+        let claimedPath = try directory.write("state/processing/fraud/f.csv", "ours")
+        var file = try Self.claimed(claimedPath, journal)
+        let folder = directory.path + "/archive/fraud/2026/11/26"
+        try journal.reserveFinalPath(&file) { try placement.archivist.freePath(in: folder, name: "f.csv", sidecar: Archivist.receiptSuffix, isReserved: $0) }
+        _ = try directory.write("archive/fraud/2026/11/26/f.csv", "theirs")
+
+        #expect(JournaledPlacement.currentLocation(of: file) == claimedPath)
+        let archived = try placement.place(&file, from: claimedPath, in: folder, root: directory.path + "/archive", sidecar: Archivist.receiptSuffix)
+        #expect(archived == folder + "/f~2.csv")
+        #expect(try String(contentsOfFile: folder + "/f.csv", encoding: .utf8) == "theirs")
+        #expect(try String(contentsOfFile: archived, encoding: .utf8) == "ours")
+        #expect(try journal.unfinishedFile(claimedPath: claimedPath)?.finalPath == archived)
     }
 
     @Test("Collision names keep the extension", arguments: [

@@ -53,6 +53,44 @@ struct CrashRecoveryTests {
         #expect(merchants.count == Self.rowCount)
     }
 
+    @Test("Killed between a file's move and its receipt or report, or before the journal says so: a restart leaves one copy, one receipt or report, and a journal that agrees",
+        arguments: ["archive-linked", "archive-moved", "archive-receipt", "reject-moved", "reject-report"])
+    func killedWhilePlacing(step: String) async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox)
+        defer { workspace.remove() }
+        let rejecting = step.hasPrefix("reject")
+        try await workspace.startWatcher(environment: ["OPENLAYER_DROP_CRASH_AT": step])
+        // A file missing a required column is rejected whole; a valid one is published.
+        try workspace.dropByRename("f.csv", rejecting ? "amount,merchant\n1,a\n" : DeliveryTests.csv(rows: 20))
+        let watcher = try #require(workspace.watcher)
+        try await eventually("the kill at \(step)\n\(workspace.log)") { !watcher.isRunning }
+        #expect(watcher.process.terminationReason == .uncaughtSignal && watcher.process.terminationStatus == SIGKILL, "killed at \(step)")
+        workspace.stopWatcher()
+
+        try await workspace.startWatcher()
+        let status = try await eventuallyFound("the journal to finish the file\n\(workspace.log)") { () -> JSONObject? in
+            let run = try CommandTests.run(["status", "--config", workspace.configPath, "--json"])
+            guard case .array(let items) = try JSONParser.parse(run.output), case .object(let fraud)? = items.first,
+                fraud[rejecting ? "rejectedToday" : "publishedToday"] == .integer(1) else { return nil }
+            return fraud
+        }
+        #expect(status["publishedNotArchived"] == .integer(0))
+        #expect(workspace.files(in: workspace.root + "/state/processing/fraud").filter { !$0.hasPrefix(".") && $0 != "ground-truths" && $0 != "reference" }.isEmpty)
+        if rejecting {
+            #expect(workspace.files(in: workspace.rejected).filter { $0.hasPrefix("f") } == ["f.csv", "f.csv.rejection.txt"])
+            #expect(try String(contentsOfFile: workspace.rejected + "/f.csv.rejection.txt", encoding: .utf8).contains("hour"))
+            #expect(try await sandbox.dataRequests().isEmpty)
+        } else {
+            let everything = FileManager.default.enumerator(atPath: workspace.archive)?.allObjects as? [String] ?? []
+            #expect(everything.filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.map { URL(fileURLWithPath: $0).lastPathComponent }.sorted()
+                == ["f.csv", "f.csv.receipt.json"])
+            #expect(workspace.receipts()["f.csv"]?["rowsPublished"] == .integer(20))
+            #expect(try await Self.acknowledgedRows(sandbox) == 20, "every row sent once")
+        }
+    }
+
     func killAndRestart(_ workspace: DropWorkspace, _ kills: inout Int) async throws {
         let watcher = try #require(workspace.watcher)
         watcher.signal(SIGKILL)

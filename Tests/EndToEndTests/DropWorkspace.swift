@@ -63,11 +63,11 @@ final class DropWorkspace: @unchecked Sendable {
 
     /// Starts `openlayer-drop watch`; with `waitUntilWatching`, returns once the start-up scan
     /// is done and a pipeline is bound, so that files dropped afterwards arrive as live events.
-    func startWatcher(waitUntilWatching: Bool = true) async throws {
+    func startWatcher(waitUntilWatching: Bool = true, environment: [String: String] = [:]) async throws {
         let log = try Self.openForWriting(logPath, appending: true)
         watcher = try ChildProcess(
             "openlayer-drop", arguments: ["watch", "--config", configPath, "--log-level", "debug"],
-            environment: ["OPENLAYER_API_KEY": sandbox.apiKey], stdout: log, stderr: log)
+            environment: environment.merging(["OPENLAYER_API_KEY": sandbox.apiKey]) { $1 }, stdout: log, stderr: log)
         if waitUntilWatching {
             // The watcher starts at once; the pipeline is bound beside it.
             try await eventually("the watcher to watch\n\(self.log)") {
@@ -154,6 +154,19 @@ func eventually(
     let deadline = clock.now + timeout
     while clock.now < deadline {
         if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw TimedOut(what: what())
+}
+
+/// Waits until `find` finds something, checking every 100 ms, and returns it.
+func eventuallyFound<Value>(
+    timeout: Duration = .seconds(30), _ what: @autoclosure () -> String, _ find: () async throws -> Value?
+) async throws -> Value {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if let found = try await find() { return found }
         try await Task.sleep(for: .milliseconds(100))
     }
     throw TimedOut(what: what())

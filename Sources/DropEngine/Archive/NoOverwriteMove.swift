@@ -17,19 +17,30 @@ enum NoOverwriteMove {
         var attempt = 1
         while true {
             let destination = directory + "/" + candidate(name, attempt)
-            if link(source, destination) == 0 {
-                unlink(source)
-                return destination
-            }
+            if try move(source, to: destination) { return destination }
+            attempt += 1
+        }
+    }
+
+    /// Moves `source` to `destination` unless something is there already: then returns false
+    /// and leaves both alone. The folder must exist.
+    ///
+    /// Between the link and the unlink the file has both names: `linked` is the step a crash
+    /// test stops at (`CrashPoint`), and what a restart after such a crash must make one again.
+    static func move(_ source: String, to destination: String, linked: CrashPoint? = nil) throws -> Bool {
+        guard link(source, destination) == 0 else {
             switch errno {
             case EEXIST:
-                attempt += 1
+                return false
             case EXDEV:
-                return try copyAcross(source, into: directory, name: name)
+                return try copyAcross(source, to: destination)
             case let code:
                 throw EngineError.moveFailed(from: source, to: destination, errno: code)
             }
         }
+        linked?.reached()
+        unlink(source)
+        return true
     }
 
     /// `fraud.csv`, `fraud~2.csv`, `fraud~3.csv`…
@@ -41,22 +52,19 @@ enum NoOverwriteMove {
         return ext.isEmpty ? "\(stem)~\(attempt)" : "\(stem)~\(attempt).\(ext)"
     }
 
-    private static func copyAcross(_ source: String, into directory: String, name: String) throws -> String {
+    private static func copyAcross(_ source: String, to destination: String) throws -> Bool {
+        let directory = URL(fileURLWithPath: destination).deletingLastPathComponent().path
         let staging = directory + "/.incoming-" + UUID().uuidString
-        do {
-            try FileManager.default.copyItem(atPath: source, toPath: staging)
-            let descriptor = open(staging, O_RDONLY)
-            if descriptor >= 0 {
-                fsync(descriptor)
-                close(descriptor)
-            }
-            let destination = try move(staging, into: directory, name: name)
-            unlink(source)
-            return destination
-        } catch {
-            unlink(staging)
-            throw error
+        defer { unlink(staging) }
+        try FileManager.default.copyItem(atPath: source, toPath: staging)
+        let descriptor = open(staging, O_RDONLY)
+        if descriptor >= 0 {
+            fsync(descriptor)
+            close(descriptor)
         }
+        guard try move(staging, to: destination) else { return false }
+        unlink(source)
+        return true
     }
 
     /// Writes `data` to `path` atomically: a reader sees the whole file or none. One descriptor

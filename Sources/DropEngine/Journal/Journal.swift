@@ -79,6 +79,9 @@ public final class Journal: Sendable {
         migrator.registerMigration("v4: generated ids counted, not fingerprinted") { db in
             try db.alter(table: "file") { table in table.add(column: "generatedIds", .integer) }
         }
+        migrator.registerMigration("v5: destinations reserved before a file is moved") { db in
+            try db.execute(sql: "CREATE INDEX file_by_reserved_path ON file(finalPath) WHERE state IN \(unfinishedStates)")
+        }
         return migrator
     }
 
@@ -91,6 +94,35 @@ public final class Journal: Sendable {
                 pipeline: pipeline, kind: kind, name: name, claimedPath: claimedPath, state: .queued, size: size,
                 claimedAt: Self.timestamp(date))
             try file.insert(db)
+            return file
+        }
+    }
+
+    /// The states of a file still in work, as SQL: `('queued', 'publishing', 'published')`.
+    private static let unfinishedStates = "('queued', 'publishing', 'published')"
+
+    /// The pipeline's files still in work, oldest first: a restart takes each up again.
+    public func unfinishedFiles(pipeline: String) throws -> [JournalFile] {
+        try database.read { db in
+            try JournalFile.fetchAll(
+                db, sql: "SELECT * FROM file WHERE pipeline = ? AND state IN \(Self.unfinishedStates) ORDER BY id", arguments: [pipeline])
+        }
+    }
+
+    /// Journals `file` with `finalPath` set to the first path `choose` returns that no other
+    /// file in work has reserved, in one transaction: two files of the same name finishing
+    /// together never count on the same destination. `choose` is asked again, with the
+    /// reserved paths so far, while its answer is taken.
+    func reserveFinalPath(_ file: inout JournalFile, choose: (_ isReserved: (String) throws -> Bool) throws -> String) throws {
+        guard let id = file.id else { throw EngineError.journal("\(file.name): updated before it was claimed") }
+        file = try database.write { [file] db in
+            var file = file
+            file.finalPath = try choose { path in
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM file WHERE finalPath = ? AND state IN \(Self.unfinishedStates) AND id != ?",
+                    arguments: [path, id]) ?? false
+            }
+            try Self.update(file, id: id, db)
             return file
         }
     }
@@ -118,13 +150,15 @@ public final class Journal: Sendable {
 
     public func update(_ file: JournalFile) throws {
         guard let id = file.id else { throw EngineError.journal("\(file.name): updated before it was claimed") }
-        try database.write { db in
-            try db.cachedStatement(sql: Self.updateFile).execute(arguments: [
-                file.pipeline, file.kind, file.name, file.claimedPath, file.state, file.sha256, file.size, file.rowCount,
-                file.defaultTimestamp, file.claimedAt, file.publishStartedAt, file.finishedAt, file.finalPath, file.rejectedRowsPath,
-                file.duplicateOf, file.note, file.mode, file.storageUri, file.generatedIds, id,
-            ])
-        }
+        try database.write { db in try Self.update(file, id: id, db) }
+    }
+
+    private static func update(_ file: JournalFile, id: Int64, _ db: Database) throws {
+        try db.cachedStatement(sql: Self.updateFile).execute(arguments: [
+            file.pipeline, file.kind, file.name, file.claimedPath, file.state, file.sha256, file.size, file.rowCount,
+            file.defaultTimestamp, file.claimedAt, file.publishStartedAt, file.finishedAt, file.finalPath, file.rejectedRowsPath,
+            file.duplicateOf, file.note, file.mode, file.storageUri, file.generatedIds, id,
+        ])
     }
 
     private static let updateFile = """

@@ -49,7 +49,8 @@ public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, Mutabl
     public var claimedAt: String
     public var publishStartedAt: String?
     public var finishedAt: String?
-    /// Where it went: the archive or `rejected/` path.
+    /// Where it goes: its path in the archive or in `rejected/` (the receipt or report beside
+    /// it), journaled before it is moved there.
     public var finalPath: String?
     /// The file set aside rows went to, when any were.
     public var rejectedRowsPath: String?
