@@ -204,15 +204,8 @@ public struct FileProcessor: Sendable {
         }
 
         if file.state != .queued, file.sha256 != survey.sha256 {
-            // Written to after an earlier pass checked it (only a writer that kept the file
-            // open can do that): never publish the rest of another version.
-            guard let id = file.id, try journal.batches(fileId: id).isEmpty else {
-                return .finished(try rejectWhole(&file, at: location, report: RejectionReport(
-                    survey: survey, fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
-                    extra: ["the file changed while it was being published (sha256 was \(file.sha256 ?? "?")); the rows of the earlier version that were acknowledged stay published, and this version was not sent"]),
-                    logger: logger))
-            }
-            file.state = .queued
+            // Written to after an earlier pass checked it: never publish the rest of another version.
+            if let early = try changedDuringPublish(&file, survey: survey, logger: logger) { return .finished(early) }
         }
         // A file settled now has no batch yet: batches are journaled only while publishing.
         let settledNow = file.state == .queued
@@ -225,9 +218,42 @@ public struct FileProcessor: Sendable {
         return .readyToArchive(ReadyToArchive(file: file, survey: survey))
     }
 
+    /// A file whose content is not what the journal checked (`ChangedDuringPublish`). Without an
+    /// acknowledged batch it is checked again as a new file; with rows added, it is finished
+    /// sending nothing more; otherwise it goes to `rejected/` whole, the report saying what of the
+    /// earlier version was sent.
+    private func changedDuringPublish(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) throws -> Result? {
+        guard let id = file.id else { return nil }
+        let batches = try journal.batches(fileId: id)
+        guard batches.contains(where: { $0.outcome == .acknowledged }) else {
+            file.state = .queued
+            return nil
+        }
+        let change = try ChangedDuringPublish(file: file, batches: batches, newSize: survey.byteCount, location: survey.path)
+        guard change.isAppended else {
+            return try rejectWhole(&file, at: survey.path, report: RejectionReport(
+                survey: survey, fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
+                extra: ["the file changed while it was being published, and is not the checked version with rows added: \(change.sentDescription) of the earlier version (sha256 \(change.earlierSha256)) were published, and \(change.idsDescription); no row of this version was sent, and it is here whole"]),
+                logger: logger)
+        }
+        logger.warning("written to while it was being published: rows added after the check are set aside, not sent", metadata: [
+            "sent": "\(change.sentDescription)", "earlierSha256": "\(change.earlierSha256)",
+        ])
+        file.earlierSha256 = change.earlierSha256
+        file.sha256 = survey.sha256
+        file.size = survey.byteCount
+        file.rowCount = survey.rowCount
+        file.note = "written to while it was being published: \(change.sentDescription) of the earlier version were sent; \(change.idsDescription); the rows added after them were not sent"
+        // The pass that sets the unsent rows aside runs even for a file that was all sent.
+        file.state = .publishing
+        try journal.update(file)
+        return nil
+    }
+
     /// Decides the fate of a file that was just checked: duplicate, rejected, or to publish.
     private func settle(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) throws -> Result? {
         file.sha256 = survey.sha256
+        file.size = survey.byteCount
         file.rowCount = survey.rowCount
         file.generatedIds = plans[file.kind]!.fillsDefaults ? survey.rowsWithoutInferenceId : 0
         if settings.duplicates == .skip,
@@ -262,7 +288,10 @@ public struct FileProcessor: Sendable {
     /// - Parameter prior: the file's batches in the journal, when known without asking it.
     private func publish(_ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, prior: [JournalBatch]?, logger: Logger) async throws {
         guard let id = file.id, let defaultTimestamp = file.defaultTimestamp else { return }
-        let prior = try prior ?? journal.batches(fileId: id)
+        var prior = try prior ?? journal.batches(fileId: id)
+        if file.earlierSha256 != nil, let rows = file.rowCount {
+            prior += ChangedDuringPublish.unsettled(rowCount: rows, batches: prior, fileId: id)
+        }
         if !prior.isEmpty {
             logger.info("resuming", metadata: ["acknowledgedRows": "\(prior.filter { $0.outcome == .acknowledged }.reduce(0) { $0 + $1.rows })"])
         }
@@ -310,7 +339,8 @@ public struct FileProcessor: Sendable {
         let acknowledged = batches.filter { $0.outcome == .acknowledged }
         let published = acknowledged.reduce(0) { $0 + $1.rows }
         let refused = batches.filter { $0.outcome == .refused }.reduce(0) { $0 + $1.rows }
-        let rejected = survey.invalidRowCount + refused
+        // Written to while published: every row not acknowledged before the change was set aside.
+        let rejected = file.earlierSha256 != nil ? survey.rowCount - published : survey.invalidRowCount + refused
         guard published + rejected == survey.rowCount else {
             throw EngineError.journal("\(file.name): \(published) rows published and \(rejected) rejected do not add up to its \(survey.rowCount) rows")
         }
@@ -420,7 +450,7 @@ public struct FileProcessor: Sendable {
                 defaultValue: survey.rowsWithoutTimestamp > 0 ? file.defaultTimestamp : nil),
             duplicateOf: nil, startedAt: started, finishedAt: Journal.timestamp(finished),
             durationSeconds: (finished.timeIntervalSince(startDate) * 1000).rounded() / 1000,
-            archivedAs: archived)
+            archivedAs: archived, note: file.earlierSha256 != nil ? file.note : nil)
     }
 
     /// Counts the ground truths whose inference id this service never published, and says

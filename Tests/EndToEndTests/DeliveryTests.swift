@@ -311,8 +311,8 @@ struct DeliveryTests {
 }
 
 extension DeliveryTests {
-    @Test("A file written to while it is published is caught; the rest of the new version is never sent")
-    func changedWhilePublishing() async throws {
+    @Test("Rows appended while a file is published are set aside, not sent: each row is published or in rejected/, never both")
+    func appendedWhilePublishing() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.stop() }
         let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["batchRows: 2", "maxBatchesInFlight: 1"])
@@ -327,16 +327,53 @@ extension DeliveryTests {
         try handle.write(contentsOf: Data("999.5,intruder,1,0,\"[0.5, 0.5]\"\n".utf8))
         try handle.close()
 
+        try await eventually("the receipt\n\(workspace.log)") { workspace.receipts()["moving.csv"] != nil }
+        try await sandbox.setFaults("{}")
+        let receipt = try #require(workspace.receipts()["moving.csv"])
+        let rows = try await sandbox.rows(pipelineId: try Self.pipelineId(workspace, "moving.csv"))
+        // What was sent is a prefix of the first version, each row once; nothing after the change.
+        let sent = Self.arrivals(rows)
+        #expect(rows.count < 40 && rows.count >= 2)
+        #expect(sent == Dictionary(uniqueKeysWithValues: (1...rows.count).map { ("m\($0)", 1) }))
+        #expect(receipt["rows"] == .integer(41))
+        #expect(receipt["rowsPublished"] == .integer(Int64(rows.count)))
+        #expect(receipt["rowsRejected"] == .integer(Int64(41 - rows.count)))
+        guard case .string(let note)? = receipt["note"], case .string(let rejectedRows)? = receipt["rejectedRowsFile"] else {
+            Issue.record("no note or rejected rows file in \(receipt)"); return
+        }
+        #expect(note.contains("ordinals 1–\(rows.count) (\(rows.count) rows) of the earlier version were sent"))
+        // The rejected rows are exactly the others, each with the reason.
+        let setAside = try String(contentsOfFile: rejectedRows, encoding: .utf8).split(separator: "\n").dropFirst()
+        let merchants = setAside.map { $0.split(separator: ",")[3] }
+        #expect(merchants == ((rows.count + 1)...40).map { "m\($0)"[...] } + ["intruder"])
+        #expect(setAside.allSatisfy { $0.contains("not sent: the file was written to while it was being published") })
+    }
+
+    @Test("A file rewritten while it is published goes to rejected/ whole; the report says which rows of the earlier version were sent")
+    func rewrittenWhilePublishing() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["batchRows: 2", "maxBatchesInFlight: 1"])
+        defer { workspace.remove() }
+        try await workspace.startWatcher()
+        try await sandbox.setFaults(#"{"latencyMs": 200}"#)
+        try workspace.dropByRename("moving.csv", Self.csv(rows: 40))
+        try await eventually("two batches") { Self.statuses(try await sandbox.dataRequests()).count >= 2 }
+        let claimed = workspace.root + "/state/processing/fraud/moving.csv"
+        let handle = try DropWorkspace.openForWriting(claimed, appending: false)
+        try handle.write(contentsOf: Data(Self.csv(rows: 50).replacingOccurrences(of: ",m", with: ",new-m").utf8))
+        try handle.close()
+
         try await eventually("the rejection\n\(workspace.log)") { workspace.files(in: workspace.rejected).contains("moving.csv.rejection.txt") }
-        let report = try String(contentsOfFile: workspace.rejected + "/moving.csv.rejection.txt", encoding: .utf8)
-        #expect(report.contains("the file changed while it was being published"))
+        try await sandbox.setFaults("{}")
         let requests = try await sandbox.dataRequests()
         guard case .string(let pipelineId)? = requests.first?["pipelineId"] else { Issue.record("no requests"); return }
         let rows = try await sandbox.rows(pipelineId: pipelineId)
-        // What was sent is a prefix of the first version, each row once; nothing of the second.
         let sent = Self.arrivals(rows)
-        #expect(sent["intruder"] == nil)
-        #expect(rows.count < 40 && rows.count >= 2)
-        #expect(sent == Dictionary(uniqueKeysWithValues: (1...rows.count).map { ("m\($0)", 1) }))
+        #expect(sent == Dictionary(uniqueKeysWithValues: (1...rows.count).map { ("m\($0)", 1) }), "nothing of the new version")
+        let report = try String(contentsOfFile: workspace.rejected + "/moving.csv.rejection.txt", encoding: .utf8)
+        #expect(report.contains("is not the checked version with rows added: ordinals 1–\(rows.count) (\(rows.count) rows) of the earlier version"))
+        #expect(report.contains("no row of this version was sent"))
+        #expect(try String(contentsOfFile: workspace.rejected + "/moving.csv", encoding: .utf8).contains("new-m50"))
     }
 }

@@ -67,4 +67,7 @@ public struct Receipt: Sendable, Codable, Equatable {
     public var durationSeconds: Double
     /// Where the file now is.
     public var archivedAs: String
+    /// What else a reader of the receipt must know: that the file was written to while it was
+    /// being published, which of its rows were sent then, and why the others were not.
+    public var note: String? = nil
 }

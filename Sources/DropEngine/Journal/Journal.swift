@@ -79,8 +79,9 @@ public final class Journal: Sendable {
         migrator.registerMigration("v4: generated ids counted, not fingerprinted") { db in
             try db.alter(table: "file") { table in table.add(column: "generatedIds", .integer) }
         }
-        migrator.registerMigration("v5: destinations reserved before a file is moved") { db in
+        migrator.registerMigration("v5: destinations reserved before a file is moved; files written to during their publish") { db in
             try db.execute(sql: "CREATE INDEX file_by_reserved_path ON file(finalPath) WHERE state IN \(unfinishedStates)")
+            try db.alter(table: "file") { table in table.add(column: "earlierSha256", .text) }
         }
         return migrator
     }
@@ -157,14 +158,14 @@ public final class Journal: Sendable {
         try db.cachedStatement(sql: Self.updateFile).execute(arguments: [
             file.pipeline, file.kind, file.name, file.claimedPath, file.state, file.sha256, file.size, file.rowCount,
             file.defaultTimestamp, file.claimedAt, file.publishStartedAt, file.finishedAt, file.finalPath, file.rejectedRowsPath,
-            file.duplicateOf, file.note, file.mode, file.storageUri, file.generatedIds, id,
+            file.duplicateOf, file.note, file.mode, file.storageUri, file.generatedIds, file.earlierSha256, id,
         ])
     }
 
     private static let updateFile = """
         UPDATE file SET pipeline = ?, kind = ?, name = ?, claimedPath = ?, state = ?, sha256 = ?, size = ?, rowCount = ?,
         defaultTimestamp = ?, claimedAt = ?, publishStartedAt = ?, finishedAt = ?, finalPath = ?, rejectedRowsPath = ?,
-        duplicateOf = ?, note = ?, mode = ?, storageUri = ?, generatedIds = ? WHERE id = ?
+        duplicateOf = ?, note = ?, mode = ?, storageUri = ?, generatedIds = ?, earlierSha256 = ? WHERE id = ?
         """
 
     public func file(id: Int64) throws -> JournalFile? {
@@ -219,7 +220,7 @@ public final class Journal: Sendable {
         guard !candidates.isEmpty else { return notGiven }
         let generated = try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT sha256, rowCount FROM file
+                SELECT COALESCE(earlierSha256, sha256) AS sha256, rowCount FROM file
                 WHERE pipeline = ? AND kind = ? AND state IN ('published', 'archived') AND generatedIds > 0 AND sha256 IS NOT NULL
                 ORDER BY id DESC
                 """, arguments: [pipeline, FileKind.predictions.rawValue])

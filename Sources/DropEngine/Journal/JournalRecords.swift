@@ -66,6 +66,10 @@ public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, Mutabl
     /// fingerprint of those: the file's SHA-256 and its row count give them back. nil for files
     /// journaled before this was counted, whose generated ids are among the fingerprints.
     public var generatedIds: Int?
+    /// The SHA-256 of the version whose rows were sent, when the file was written to during its
+    /// publish and the new version begins with that one (rows were added): `sha256` is then the
+    /// new version's, and every row not acknowledged before the change is set aside, never sent.
+    public var earlierSha256: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
@@ -123,6 +127,7 @@ extension JournalFile {
         mode = row["mode"]
         storageUri = row["storageUri"]
         generatedIds = row["generatedIds"]
+        earlierSha256 = row["earlierSha256"]
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -146,6 +151,7 @@ extension JournalFile {
         container["mode"] = mode
         container["storageUri"] = storageUri
         container["generatedIds"] = generatedIds
+        container["earlierSha256"] = earlierSha256
     }
 }
 
