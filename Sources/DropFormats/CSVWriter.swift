@@ -9,8 +9,21 @@ public enum CSVWriter {
         buffer.append(UInt8(ascii: "\n"))
     }
 
+    /// A record whose fields are bytes, written as they are (quoted where CSV needs it): a row
+    /// that is not valid UTF-8 is set aside unchanged.
+    public static func appendRecord(_ fields: [[UInt8]], to buffer: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            appendField(field, to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
     public static func appendField(_ field: String, to buffer: inout [UInt8]) {
-        let bytes = field.utf8
+        appendField(field.utf8, to: &buffer)
+    }
+
+    static func appendField(_ bytes: some Collection<UInt8>, to buffer: inout [UInt8]) {
         let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else {
             buffer.append(contentsOf: bytes)

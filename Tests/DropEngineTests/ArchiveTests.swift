@@ -1,4 +1,5 @@
 @testable import DropEngine
+import DropFormats
 import Foundation
 import Testing
 
@@ -122,5 +123,28 @@ struct ArchiveTests {
         #expect(report == directory.path + "/rejected/_inbox/x.csv.rejection.txt")
         #expect(try String(contentsOfFile: report, encoding: .utf8).contains("x.csv: files belong in a pipeline's folder"))
         #expect(try String(contentsOfFile: directory.path + "/rejected/_inbox/x.csv", encoding: .utf8) == "a,b\n1,2\n")
+    }
+}
+
+extension ArchiveTests {
+    @Test("A row that is not valid UTF-8 is set aside with its bytes unchanged")
+    func invalidUTF8RowKeepsItsBytes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/latin1.csv"
+        let row: [UInt8] = Array("12.5,\"caf".utf8) + [0xE9] + Array(", au lait\",3\n".utf8)
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(Array("amount,merchant,hour\n".utf8) + row)))
+        let reader = try CSVReader(path: path, maxRecordBytes: 1 << 20)
+        _ = try reader.nextFields()
+        let line = try #require(try reader.nextFields())
+        let record = reader.withFields { SourceRecord(line: line, $0) }
+        guard case .csvWithInvalidUTF8(_, _, let field) = record else { Issue.record("read as \(record)"); return }
+        #expect(field == 1)
+
+        let rejects = RejectedRowsWriter(claimedPath: path, format: .csv, header: ["amount", "merchant", "hour"])
+        try rejects.append(record, reason: "invalid UTF-8")
+        #expect(try rejects.close())
+        let written = try #require(FileManager.default.contents(atPath: RejectedRowsWriter.partialPath(claimedPath: path)))
+        #expect(Array(written) == Array("_line,_reason,amount,merchant,hour\n2,invalid UTF-8,".utf8) + row)
     }
 }

@@ -33,8 +33,10 @@ final class RejectedRowsWriter {
     func append(_ record: SourceRecord, reason: String) throws {
         if handle == nil { try open() }
         switch record {
-        case .csv(let line, let fields), .csvWithInvalidUTF8(let line, let fields, _):
+        case .csv(let line, let fields):
             CSVWriter.appendRecord([String(line), reason] + fields, to: &buffer)
+        case .csvWithInvalidUTF8(let line, let fields, _):
+            CSVWriter.appendRecord([Array(String(line).utf8), Array(reason.utf8)] + fields, to: &buffer)
         case .jsonl(let line, let object):
             var fields = [JSONObject.Field(key: Self.lineColumn, value: .integer(Int64(line))), .init(key: Self.reasonColumn, value: .string(reason))]
             fields += object.fields.filter { $0.key != Self.lineColumn && $0.key != Self.reasonColumn }

@@ -4,20 +4,19 @@ import DropFormats
 enum SourceRecord: Sendable {
     case csv(line: Int, fields: [String])
     /// A CSV record with a field that is not valid UTF-8 (`field`, 0-based): a row that can only
-    /// be rejected, never published with its bytes replaced. `fields` shows the bad bytes as
-    /// U+FFFD, for the rejected rows file.
-    case csvWithInvalidUTF8(line: Int, fields: [String], field: Int)
+    /// be rejected, never published with its bytes replaced. `fields` are the bytes as they are
+    /// in the file, so that the rejected rows file holds the row unchanged.
+    case csvWithInvalidUTF8(line: Int, fields: [[UInt8]], field: Int)
     case jsonl(line: Int, object: JSONObject)
     /// A JSONL line that is not a JSON object: a row of its own that can only be rejected.
     case malformed(FormatError, text: String)
 
     /// A CSV record's fields as text.
     init(line: Int, _ fields: CSVFields) {
-        let text = (0..<fields.count).map { fields.string($0) }
         if let invalid = (0..<fields.count).first(where: { !CSVCellBytes.isValidUTF8(fields[$0]) }) {
-            self = .csvWithInvalidUTF8(line: line, fields: text, field: invalid)
+            self = .csvWithInvalidUTF8(line: line, fields: (0..<fields.count).map { Array(fields[$0]) }, field: invalid)
         } else {
-            self = .csv(line: line, fields: text)
+            self = .csv(line: line, fields: (0..<fields.count).map { fields.string($0) })
         }
     }
 
