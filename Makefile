@@ -1,9 +1,14 @@
 # The two commands of the README:
 #   make demo   builds, starts the local sandbox and the watcher on samples/, drops the sample files
 #   make test   runs every test: unit tests and end-to-end tests of the real binaries
+# and, for CI:
+#   make fuzz-smoke   fuzzes each harness of Fuzz/Harness for FUZZ_SECONDS (20) from its seeds
 SWIFT ?= swift
 
-.PHONY: deps test-deps build demo test clean
+.PHONY: deps test-deps build demo test fuzz-smoke clean
+
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS = csv jsonl json config arrow
 
 deps:
 	@scripts/install-deps.sh
@@ -20,6 +25,9 @@ demo: build
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+fuzz-smoke: deps
+	@for target in $(FUZZ_TARGETS); do scripts/fuzz.sh $$target $(FUZZ_SECONDS) || exit 1; done
 
 clean:
 	rm -rf .build demo .venv
