@@ -146,7 +146,8 @@ let package = Package(
             path: "Fuzz/Harness",
             swiftSettings: strict
         ),
-        .testTarget(name: "DropFormatsTests", dependencies: ["DropFormats"], swiftSettings: strict),
+        .testTarget(
+            name: "DropFormatsTests", dependencies: ["DropFormats", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerAPITests",
@@ -175,6 +176,7 @@ let package = Package(
                 "DropFuzz",
                 "DropEngine",
                 "DropFormats",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -184,7 +184,7 @@ public struct FileProcessor: Sendable {
         guard let format = SourceFormat(fileName: file.name) else {
             return .finished(try rejectWhole(&file, at: location, report: RejectionReport(
                 fileName: file.name, pipeline: pipeline, when: Journal.timestamp(Date()),
-                problems: ["expected a .csv, .jsonl or .ndjson file; the extension says what format to read"]), logger: logger))
+                problems: ["expected a .csv, .jsonl or .ndjson file, or one of them gzip-compressed (.csv.gz); the extension says what format to read"]), logger: logger))
         }
         let plan = plans[file.kind]!
         if file.kind == .groundTruths, plan.groundTruthColumn == nil {
@@ -200,7 +200,8 @@ public struct FileProcessor: Sendable {
             try FileSurvey.survey(
                 path: location, format: format, plan: plan, timestamps: timestamps,
                 scratchDirectory: URL(fileURLWithPath: file.claimedPath).deletingLastPathComponent().path,
-                workers: settings.workers, segmentMinimumBytes: settings.segmentMinimumBytes, limits: settings.limits)
+                workers: settings.workers, segmentMinimumBytes: settings.segmentMinimumBytes, limits: settings.limits,
+                decompression: Decompression(fileName: file.name, maxExpansionRatio: settings.limits.maxExpansionRatio))
         }
 
         if file.state != .queued, file.sha256 != survey.sha256 {

@@ -1,3 +1,4 @@
+import DropFormats
 import Foundation
 
 /// The checks the service makes before publishing, run alone: what `validate` reports and
@@ -62,7 +63,9 @@ public struct FileValidation: Sendable, Codable {
                 fileProblems: [problem.description], problems: [problem], issues: IssueSummary([]), firstIssues: [])
         }
         let timestamps = TimestampRule(windowDays: pipeline.publish.timestampWindowDays, now: now)
-        let survey = try FileSurvey.survey(path: path, format: format, plan: plan, timestamps: timestamps, limits: pipeline.publish.limits)
+        let survey = try FileSurvey.survey(
+            path: path, format: format, plan: plan, timestamps: timestamps, limits: pipeline.publish.limits,
+            decompression: Decompression(fileName: name, maxExpansionRatio: pipeline.publish.limits.maxExpansionRatio))
         var problems = survey.problems
         if let threshold = survey.thresholdProblem(maxInvalidRowFraction: pipeline.publish.maxInvalidRowFraction), problems.isEmpty {
             problems.append(FileProblem(kind: .tooManyInvalidRows, message: threshold))

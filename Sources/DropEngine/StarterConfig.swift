@@ -33,7 +33,8 @@ public struct StarterConfig: Sendable {
         guard let format = SourceFormat(fileName: path) else {
             throw EngineError.journal("\(path): expected a .csv, .jsonl or .ndjson file")
         }
-        let reader = try SourceReader(path: path, format: format)
+        let reader = try SourceReader(
+            path: path, format: format, decompression: Decompression(fileName: path, maxExpansionRatio: FileLimits().maxExpansionRatio))
         var columns = reader.header ?? []
         var samples: [String: ColumnSample] = [:]
         var rows = 0

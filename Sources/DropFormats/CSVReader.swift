@@ -44,11 +44,17 @@ public final class CSVReader {
 
     /// Opens the file. Nothing is read until the first `next()`.
     /// - Parameter onBytes: sees every byte of the file, byte order mark included, in order,
-    ///   before it is parsed (the engine hashes the file with it).
-    public init(path: String, maxRecordBytes: Int = .max, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
-        file = try ChunkedFileReader(path: path, onBytes: onBytes)
+    ///   before it is parsed (the engine hashes the file with it); of a gzip file, the
+    ///   compressed bytes.
+    public init(
+        path: String, maxRecordBytes: Int = .max, decompression: Decompression = .none, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(FileReadError) {
+        file = try ChunkedFileReader(path: path, decompression: decompression, onBytes: onBytes)
         self.maxRecordBytes = maxRecordBytes
     }
+
+    /// Why a gzip file's records ended before its bytes did (`ChunkedFileReader.damage`).
+    public var damage: String? { file.damage }
 
     /// Opens one segment of the file: `range` must start where a record starts (a
     /// `recordOffset` an earlier reader of the whole file gave), on line `firstLine`, so that

@@ -14,6 +14,11 @@ import Darwin
 /// before anything parses it, which lets the engine hash the file in the same pass that
 /// reads its rows instead of reading multi-gigabyte files twice. A range lets several readers
 /// share one big file, each its own segment, on its own core.
+///
+/// A gzip file (`Decompression.gzip`) is decompressed into the window as it is read, never
+/// whole; `onBytes` then sees the compressed bytes, the file as dropped. Compressed data that is
+/// damaged ends the window as the end of the file would, with `damage` saying why: the readers
+/// stop there and the survey reports it.
 final class ChunkedFileReader {
     static let chunkSize = 64 * 1024
 
@@ -32,10 +37,30 @@ final class ChunkedFileReader {
     private(set) var windowOffset: Int64
     /// Bytes of the range not read yet; nil reads to the end of the file.
     private var unread: Int64?
+    /// The decompressor of a gzip file, which reads the file itself.
+    private let gzip: GzipFileReader?
+    /// Why the decompressed bytes ended before the file did: damaged or truncated gzip data, or
+    /// too large an expansion. nil for a file read to its end.
+    private(set) var damage: String?
 
     /// - Parameter range: the bytes to read; nil for the whole file. A range starting past 0
     ///   is read as it is: no byte order mark is looked for there.
-    init(path: String, range: Range<Int64>? = nil, onBytes: ((UnsafeRawBufferPointer) -> Void)?) throws(FileReadError) {
+    ///   A gzip file is read whole: it has no places to start in the middle.
+    init(
+        path: String, range: Range<Int64>? = nil, decompression: Decompression = .none, onBytes: ((UnsafeRawBufferPointer) -> Void)?
+    ) throws(FileReadError) {
+        if case .gzip(let maxExpansionRatio) = decompression {
+            precondition(range == nil, "a gzip file is read whole")
+            do {
+                gzip = try GzipFileReader(path: path, maxExpansionRatio: maxExpansionRatio, onCompressedBytes: onBytes)
+            } catch let error as FileReadError {
+                throw error
+            } catch {
+                throw FileReadError(path: path, errno: EIO, message: "cannot start gunzip: \(error)")
+            }
+        } else {
+            gzip = nil
+        }
         let descriptor = try RegularFile.openForReading(path)
         if let range, range.lowerBound > 0, lseek(descriptor, off_t(range.lowerBound), SEEK_SET) < 0 {
             let code = errno
@@ -44,7 +69,7 @@ final class ChunkedFileReader {
         }
         self.path = path
         self.descriptor = descriptor
-        self.onBytes = onBytes
+        self.onBytes = gzip == nil ? onBytes : nil
         stop = ReadStop.current
         self.capacity = 2 * Self.chunkSize
         self.storage = .allocate(capacity: capacity)
@@ -88,6 +113,7 @@ final class ChunkedFileReader {
             storage = newStorage
             capacity = newCapacity
         }
+        if let gzip { return try fill(from: gzip) }
         let wanted = unread.map { Int(min($0, Int64(Self.chunkSize))) } ?? Self.chunkSize
         var received = 0
         if wanted > 0 {
@@ -105,6 +131,28 @@ final class ChunkedFileReader {
         onBytes?(UnsafeRawBufferPointer(start: storage + count, count: received))
         count += received
         unread? -= Int64(received)
+        return true
+    }
+
+    /// `fill()` from the decompressor: a chunk of decompressed bytes.
+    private func fill(from gzip: GzipFileReader) throws(FileReadError) -> Bool {
+        var received = 0
+        do {
+            received = try gzip.nextBytes(upTo: Self.chunkSize) { bytes in
+                (storage + count).update(from: bytes.bindMemory(to: UInt8.self).baseAddress!, count: bytes.count)
+            }
+        } catch let error as FileReadError {
+            throw error
+        } catch let error as ArchiveError {
+            damage = error.message
+        } catch {
+            damage = "\(error)"
+        }
+        guard received > 0 else {
+            isAtEnd = true
+            return false
+        }
+        count += received
         return true
     }
 

@@ -26,10 +26,15 @@ public final class JSONLinesReader {
     /// Opens the file. Nothing is read until the first `next()`.
     /// - Parameter onBytes: sees every byte of the file, byte order mark included, in order,
     ///   before it is parsed (the engine hashes the file with it).
-    public init(path: String, maxLineBytes: Int = .max, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(FileReadError) {
-        file = try ChunkedFileReader(path: path, onBytes: onBytes)
+    public init(
+        path: String, maxLineBytes: Int = .max, decompression: Decompression = .none, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(FileReadError) {
+        file = try ChunkedFileReader(path: path, decompression: decompression, onBytes: onBytes)
         self.maxLineBytes = maxLineBytes
     }
+
+    /// Why a gzip file's lines ended before its bytes did (`ChunkedFileReader.damage`).
+    public var damage: String? { file.damage }
 
     /// Opens one segment of the file: `range` must start where a line starts (a `lineOffset`
     /// an earlier reader of the whole file gave), line `firstLine` of the file.

@@ -1,4 +1,5 @@
 @testable import DropEngine
+import DropFormats
 import Foundation
 import Testing
 
@@ -73,7 +74,9 @@ struct CorpusTests {
         let plan = ColumnPlan(taskType: pipeline.taskType, dataConfig: pipeline.dataConfig, purpose: kind)
         let path = try Self.path(entry.file)
         let timestamps = TimestampRule(windowDays: pipeline.publish.timestampWindowDays, now: try #require(CorpusManifest.loaded).now)
-        let survey = try FileSurvey.survey(path: path, format: try #require(SourceFormat(fileName: path)), plan: plan, timestamps: timestamps)
+        let survey = try FileSurvey.survey(
+            path: path, format: try #require(SourceFormat(fileName: path)), plan: plan, timestamps: timestamps,
+            decompression: Decompression(fileName: path, maxExpansionRatio: pipeline.publish.limits.maxExpansionRatio))
         #expect(survey.invalidRowCount > 0)
         let (outcome, batches, _) = try await Fixtures.publish(survey, plan: plan)
         #expect(outcome.rowsInvalid == survey.invalidRowCount)

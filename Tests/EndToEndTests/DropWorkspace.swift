@@ -89,8 +89,12 @@ final class DropWorkspace: @unchecked Sendable {
     /// Drops a file the recommended way: written under a temporary name, then renamed.
     /// `name` may hold a subfolder: `ground-truths/labels.csv`.
     func dropByRename(_ name: String, _ contents: String, modified: Date? = nil) throws {
+        try dropByRename(name, bytes: Data(contents.utf8), modified: modified)
+    }
+
+    func dropByRename(_ name: String, bytes: Data, modified: Date? = nil) throws {
         let temporary = inbox + "/" + name + ".tmp"
-        try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary))
+        try bytes.write(to: URL(fileURLWithPath: temporary))
         if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: temporary) }
         try FileManager.default.moveItem(atPath: temporary, toPath: inbox + "/" + name)
     }

@@ -1,3 +1,4 @@
+import Crypto
 import DropFormats
 import Foundation
 import Testing
@@ -36,8 +37,16 @@ struct PandasAgreementTests {
         _ name: String, _ contents: String, workspace: DropWorkspace, text: [String] = ["merchant", "inference_id"],
         expectRejected: Int = 0
     ) async throws -> JSONObject {
+        try await dropAndCompare(name, bytes: Data(contents.utf8), workspace: workspace, text: text, expectRejected: expectRejected)
+    }
+
+    /// `dropAndCompare` of a file given as bytes (a gzip file).
+    @discardableResult
+    static func dropAndCompare(
+        _ name: String, bytes: Data, workspace: DropWorkspace, text: [String] = ["merchant", "inference_id"], expectRejected: Int = 0
+    ) async throws -> JSONObject {
         let rowsBefore = try await storedRows(workspace)
-        try workspace.dropByRename(name, contents)
+        try workspace.dropByRename(name, bytes: bytes)
         try await eventually("the receipt of \(name)\n\(workspace.log)") { workspace.receipts()[name] != nil }
         let receipt = try #require(workspace.receipts()[name])
         #expect(receipt["rowsRejected"] == .integer(Int64(expectRejected)), "\(receipt)")
@@ -190,5 +199,43 @@ struct PandasAgreementTests {
         let rows = try await Self.storedRows(workspace)
         #expect(rows.map { $0["big"] } == [.integer(9_007_199_254_740_993), .integer(-5), .integer(0)])
         #expect(rows.first?["note"] == .string("caf\u{E9} \u{2615}"))
+    }
+}
+
+extension PandasAgreementTests {
+    /// `text` compressed by the system's gzip.
+    static func gzipped(_ text: String) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-c", "-n"]
+        let source = NSTemporaryDirectory() + "gzip-source-\(UUID().uuidString)"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: source))
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        process.standardInput = FileHandle(forReadingAtPath: source)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return compressed
+    }
+
+    @Test("A .csv.gz, streamed and in bulk, and a .jsonl.gz are what pandas reads; the receipt's SHA-256 is the compressed file's")
+    func gzippedFiles() async throws {
+        for mode in ["stream", "bulk"] {
+            let sandbox = try Sandbox()
+            defer { sandbox.stop() }
+            let workspace = try await Self.workspace(sandbox, ["mode: \(mode)"])
+            defer { workspace.remove() }
+            let compressed = try Self.gzipped(Self.trickyCSV)
+            let receipt = try await Self.dropAndCompare("tricky.csv.gz", bytes: compressed, workspace: workspace)
+            #expect(receipt["sha256"] == .string(SHA256.hash(data: compressed).map { String(format: "%02x", $0) }.joined()))
+            #expect(receipt["bytes"] == .integer(Int64(compressed.count)))
+            #expect(receipt["rows"] == .integer(4))
+            if mode == "stream" {
+                try await Self.dropAndCompare(
+                    "tricky.jsonl.gz", bytes: try Self.gzipped(Self.trickyJSONL), workspace: workspace, text: ["merchant", "inference_id", "note"])
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@ Prints "agrees: N rows x M columns" and exits 0, or prints each difference and e
 """
 
 import json
+import gzip
 import math
 import sys
 
@@ -34,13 +35,14 @@ import pandas as pd
 
 
 def read_with_pandas(path, skip_lines):
-    if path.endswith(".csv"):
+    # pandas infers gzip from a .gz name, as the service does.
+    if path.endswith(".csv") or path.endswith(".csv.gz"):
         skip = [line - 1 for line in skip_lines]  # read_csv counts lines from 0
         return pd.read_csv(path, skiprows=skip or None)
     frame = pd.read_json(path, lines=True, dtype=False, precise_float=True)
     if skip_lines:
         # Blank lines are not rows in read_json: count rows by the lines that hold one.
-        with open(path, encoding="utf-8") as handle:
+        with (gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8")) as handle:
             row_lines = [number for number, text in enumerate(handle, start=1) if text.strip()]
         keep = [index for index, line in enumerate(row_lines) if line not in set(skip_lines)]
         frame = frame.iloc[keep].reset_index(drop=True)

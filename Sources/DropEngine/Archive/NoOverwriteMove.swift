@@ -43,11 +43,12 @@ enum NoOverwriteMove {
         return true
     }
 
-    /// `fraud.csv`, `fraud~2.csv`, `fraud~3.csv`…
+    /// `fraud.csv`, `fraud~2.csv`, `fraud~3.csv`…; `fraud~2.csv.gz` for `fraud.csv.gz`.
     static func candidate(_ name: String, _ attempt: Int) -> String {
         guard attempt > 1 else { return name }
         let url = URL(fileURLWithPath: name)
-        let ext = url.pathExtension
+        var ext = url.pathExtension
+        if ext.lowercased() == "gz", case let inner = url.deletingPathExtension().pathExtension, !inner.isEmpty { ext = inner + "." + ext }
         let stem = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
         return ext.isEmpty ? "\(stem)~\(attempt)" : "\(stem)~\(attempt).\(ext)"
     }

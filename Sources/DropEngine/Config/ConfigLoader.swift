@@ -131,6 +131,10 @@ public enum ConfigLoader {
             guard bytes >= 1024 else { throw ConfigError(file: file, keyPath: keyPath + ".maxLineBytes", message: "expected at least 1024 bytes, found \(bytes)", kind: .outOfRange) }
             settings.limits.maxLineBytes = bytes
         }
+        if let ratio = raw?.maxExpansionRatio {
+            guard ratio >= 2 else { throw ConfigError(file: file, keyPath: keyPath + ".maxExpansionRatio", message: "expected at least 2, found \(ratio)", kind: .outOfRange) }
+            settings.limits.maxExpansionRatio = ratio
+        }
         if let fraction = raw?.maxInvalidRowFraction {
             guard (0...1).contains(fraction) else { throw ConfigError(file: file, keyPath: keyPath + ".maxInvalidRowFraction", message: "expected a fraction from 0 to 1, found \(fraction)", kind: .outOfRange) }
             settings.maxInvalidRowFraction = fraction

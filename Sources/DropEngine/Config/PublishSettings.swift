@@ -60,7 +60,7 @@ public struct PublishSettings: Sendable, Equatable {
     public var workers = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
     /// No segment is smaller than this: below it, a second thread costs more than it saves.
     public var segmentMinimumBytes: Int64 = FileSegment.defaultMinimumBytes
-    /// What a file may hold before it is refused whole (`maxColumns`, `maxLineBytes`).
+    /// What a file may hold before it is refused whole (`maxColumns`, `maxLineBytes`, `maxExpansionRatio`).
     public var limits = FileLimits()
 
     /// Whether a file of `rows` rows of `kind` goes in bulk.

@@ -48,11 +48,12 @@ struct RawConfig: Decodable {
         var workers: Int?
         var maxColumns: Int?
         var maxLineBytes: Int?
+        var maxExpansionRatio: Int?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case batchRows, maxBatchBytes, maxBatchesInFlight, timestampDefault, timestampWindowDays, maxInvalidRowFraction, duplicates, mode
             case bulkRowThreshold, groundTruthMode, groundTruthBulkRowThreshold, groundTruthConcurrency, storage, workers
-            case maxColumns, maxLineBytes
+            case maxColumns, maxLineBytes, maxExpansionRatio
         }
     }
 

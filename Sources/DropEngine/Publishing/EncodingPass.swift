@@ -1,3 +1,4 @@
+import DropFormats
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -18,7 +19,9 @@ public enum EncodingPass {
     public static func measure(path: String, pipeline: PipelineConfig) async throws -> Measurement {
         let plan = ColumnPlan(taskType: pipeline.taskType, dataConfig: pipeline.dataConfig, purpose: .predictions)
         guard let format = SourceFormat(fileName: path) else { throw EngineError.journal("\(path): expected a .csv or .jsonl file") }
-        let survey = try FileSurvey.survey(path: path, format: format, plan: plan)
+        let survey = try FileSurvey.survey(
+            path: path, format: format, plan: plan,
+            decompression: Decompression(fileName: path, maxExpansionRatio: pipeline.publish.limits.maxExpansionRatio))
         let rejects = RejectedRowsWriter(
             claimedPath: NSTemporaryDirectory() + "/encoding-pass-\(getpid())", format: format, header: format == .csv ? survey.columns : nil)
         defer { rejects.discard() }

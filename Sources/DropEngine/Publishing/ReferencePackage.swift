@@ -10,14 +10,14 @@ struct ReferencePackage {
     let plan: ColumnPlan
 
     /// Writes the tarball beside the claimed file and returns its path and the rows it holds.
-    /// A CSV without invalid rows goes in byte for byte; otherwise (JSONL, or rows set aside)
-    /// the valid rows are written out as CSV first.
+    /// A CSV without invalid rows goes in byte for byte; otherwise (JSONL, gzip, or rows set
+    /// aside) the valid rows are written out as CSV first.
     func write(_ survey: FileSurvey, rejects: RejectedRowsWriter) throws -> (path: String, rows: Int) {
         let folder = URL(fileURLWithPath: survey.path).deletingLastPathComponent().path
         let name = URL(fileURLWithPath: survey.path).lastPathComponent
         var datasetPath = survey.path
         var rows = survey.rowCount
-        if survey.format != .csv || survey.invalidRowCount > 0 {
+        if survey.format != .csv || survey.decompression.isCompressed || survey.invalidRowCount > 0 {
             datasetPath = folder + "/." + name + ".dataset.csv"
             rows = try writeCSV(survey, to: datasetPath, rejects: rejects)
         }
@@ -51,7 +51,7 @@ struct ReferencePackage {
         defer { try? handle.close() }
         var buffer: [UInt8] = []
         CSVWriter.appendRecord(survey.columns, to: &buffer)
-        let reader = try SourceReader(path: survey.path, format: survey.format)
+        let reader = try SourceReader(path: survey.path, format: survey.format, decompression: survey.decompression)
         let typer = RowTyper(plan: plan, survey: survey)
         var idTracker = DuplicateIdTracker(plan: plan, repeated: survey.repeatedIds)
         var issues: [RowIssue] = []

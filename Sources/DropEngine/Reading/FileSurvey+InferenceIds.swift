@@ -9,7 +9,7 @@ extension FileSurvey {
     /// can: through `RowTyper` alone, this pass cost as much as the survey and the publishing
     /// pass together for a file that gives its own ids.
     func givenInferenceIds(plan: ColumnPlan, chunkSize: Int = 100_000, _ body: ([String]) throws -> Void) throws {
-        let reader = try SourceReader(path: path, format: format)
+        let reader = try SourceReader(path: path, format: format, decompression: decompression)
         let typer = RowTyper(plan: plan, survey: self)
         var ids = DuplicateIdTracker(plan: plan, repeated: repeatedIds)
         var issues: [RowIssue] = []

@@ -7,6 +7,9 @@ import Foundation
 public struct FileSurvey: Sendable {
     public var path: String
     public var format: SourceFormat
+    /// How the file's bytes are read: a `.gz` file through gunzip (its SHA-256, size and
+    /// checksum are of the compressed bytes, the file as dropped).
+    public var decompression: Decompression = .none
     /// Lowercase hex SHA-256 of the file's bytes: its identity, and the seed of generated ids.
     public var sha256: String
     public var sha256Bytes: [UInt8]
@@ -82,10 +85,11 @@ public struct FileSurvey: Sendable {
     public static func survey(
         path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule = .anyDate,
         scratchDirectory: String = NSTemporaryDirectory(), workers: Int = 1, segmentMinimumBytes: Int64 = FileSegment.defaultMinimumBytes,
-        limits: FileLimits = FileLimits()
+        limits: FileLimits = FileLimits(), decompression: Decompression = .none
     ) throws -> FileSurvey {
         let size = (try? FileStamp(path: path).size) ?? 0
-        let segments = FileSegment.count(byteCount: size, workers: workers, minimumBytes: segmentMinimumBytes)
+        // A compressed file has no place to start reading in the middle: it is read whole.
+        let segments = decompression.isCompressed ? 1 : FileSegment.count(byteCount: size, workers: workers, minimumBytes: segmentMinimumBytes)
         if segments > 1, let inParts = try surveyInParts(path: path, format: format, plan: plan, timestamps: timestamps, parts: segments, limits: limits) {
             return inParts
         }
@@ -95,12 +99,12 @@ public struct FileSurvey: Sendable {
             attempts += 1
             let first = try pass(
                 path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder),
-                segments: segments, limits: limits)
+                segments: segments, limits: limits, decompression: decompression)
             let repeated = try finder.finish()
             guard !repeated.isEmpty else { return first }
             var second = try pass(
                 path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, repeated: repeated),
-                segments: segments, limits: limits)
+                segments: segments, limits: limits, decompression: decompression)
             second.repeatedIds = repeated
             // The lines found in the first pass hold only for the same content.
             if second.sha256Bytes == first.sha256Bytes || attempts == 3 { return second }
@@ -113,7 +117,7 @@ public struct FileSurvey: Sendable {
     /// and its `sha256Bytes` is the part's: the caller puts the parts together.
     static func pass(
         path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, ids: DuplicateIdTracker, segments: Int,
-        limits: FileLimits, part: (segment: FileSegment, header: [String])? = nil
+        limits: FileLimits, decompression: Decompression = .none, part: (segment: FileSegment, header: [String])? = nil
     ) throws -> FileSurvey {
         var ids = ids
         let stamp = try FileStamp(path: path)
@@ -133,20 +137,22 @@ public struct FileSurvey: Sendable {
         }
         let reader = try part.map {
             try SourceReader(segment: $0.segment, path: path, format: format, header: $0.header, maxLineBytes: limits.maxLineBytes, onBytes: onBytes)
-        } ?? SourceReader(path: path, format: format, maxLineBytes: limits.maxLineBytes, onBytes: onBytes)
+        } ?? SourceReader(path: path, format: format, decompression: decompression, maxLineBytes: limits.maxLineBytes, onBytes: onBytes)
         var survey = FileSurvey(
             path: path, format: format, sha256: "", sha256Bytes: [], byteCount: stamp.size,
             modificationTime: stamp.modificationSeconds, columns: reader.header ?? [],
             inferenceIdColumn: plan.inferenceIdColumn, timestampColumn: plan.timestampColumn, timestamps: timestamps, stamp: stamp)
+        survey.decompression = decompression
         if survey.byteCount == 0 {
             // More likely a writer that closed too early than a batch with nothing to say.
             survey.problems.append(FileProblem(
                 kind: .emptyFile,
                 message: "the file is empty (0 bytes): expected a header row\(format == .csv ? "" : " or JSON objects"); was it closed before it was written?"))
-        } else if part == nil, try GzipMagic.starts(path) {
+        } else if part == nil, !decompression.isCompressed, try GzipMagic.starts(path) {
+            let ending = format == .csv ? ".csv.gz" : ".jsonl.gz"
             survey.problems.append(FileProblem(
                 kind: .compressed,
-                message: "the file is gzip-compressed, not plain \(format == .csv ? "CSV" : "JSONL"): decompress it (gunzip) and drop the text"))
+                message: "the file is gzip-compressed, not plain \(format == .csv ? "CSV" : "JSONL"): name it \(ending) to have it decompressed as it is read"))
         } else if let headerError = reader.headerError {
             survey.problems.append(FileProblem(readError: headerError))
         } else if let header = reader.header {
@@ -287,6 +293,13 @@ public struct FileSurvey: Sendable {
         if reader.header == nil, jsonColumns.count > limits.maxColumns {
             survey.problems.append(FileProblem(
                 kind: .tooManyColumns, message: "expected at most \(limits.maxColumns) distinct keys (maxColumns), found \(jsonColumns.count)"))
+        }
+        if let damage = reader.damage {
+            // The file problem is the damage: a header or a column found missing before it
+            // says only that the text stopped there.
+            survey.problems = [FileProblem(
+                kind: .badCompression, line: reader.header == nil ? nil : reader.nextLine,
+                message: "the gzip data cannot be read on: \(damage)")]
         }
         let readToTheEnd = survey.problems.isEmpty
         for (index, column) in survey.columns.enumerated() where reader.header != nil { survey.stats[column] = csvStats[index] }

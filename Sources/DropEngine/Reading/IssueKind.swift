@@ -16,8 +16,11 @@ public enum IssueKind: String, Sendable, Codable, CaseIterable {
     case tooManyInvalidRows = "too-many-invalid-rows"
     /// Neither `.csv` nor `.jsonl`/`.ndjson`.
     case unknownExtension = "unknown-extension"
-    /// Gzip-compressed, whatever its name says.
+    /// Gzip-compressed, but not named `.gz`.
     case compressed = "compressed"
+    /// Named `.gz`, but not gzip data, damaged or cut short, or expanding more than
+    /// `maxExpansionRatio`: the rest of the file was not read.
+    case badCompression = "bad-compression"
     /// More columns (or JSONL keys) than `maxColumns`.
     case tooManyColumns = "too-many-columns"
     /// A record or line longer than `maxLineBytes`: the rest of the file was not read.

@@ -47,8 +47,13 @@ final class SourceReader {
 
     /// - Parameter maxLineBytes: a record or line longer than this ends the reading (a CSV
     ///   reader throws a `FormatError`; `jsonlTooLongLine` says where): the survey's limit.
-    convenience init(path: String, format: SourceFormat, maxLineBytes: Int = .max, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
-        try self.init(path: path, format: format, range: nil, continuing: nil, maxLineBytes: maxLineBytes, onBytes: onBytes)
+    /// - Parameter decompression: `.gzip` for a `.gz` file, read through gunzip.
+    convenience init(
+        path: String, format: SourceFormat, decompression: Decompression = .none, maxLineBytes: Int = .max,
+        onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws {
+        try self.init(
+            path: path, format: format, range: nil, continuing: nil, decompression: decompression, maxLineBytes: maxLineBytes, onBytes: onBytes)
     }
 
     /// Reads one segment of a surveyed file: its records are those a reader of the whole file
@@ -58,7 +63,9 @@ final class SourceReader {
         onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil
     ) throws {
         let continuing = segment.byteRange.lowerBound > 0 ? (firstLine: segment.firstLine, header: header) : nil
-        try self.init(path: path, format: format, range: segment.byteRange, continuing: continuing, maxLineBytes: maxLineBytes, onBytes: onBytes)
+        try self.init(
+            path: path, format: format, range: segment.byteRange, continuing: continuing, decompression: .none, maxLineBytes: maxLineBytes,
+            onBytes: onBytes)
     }
 
     /// - Parameters:
@@ -67,13 +74,13 @@ final class SourceReader {
     ///     header read at the start; nil reads the header from the range's start.
     private init(
         path: String, format: SourceFormat, range: Range<Int64>?, continuing: (firstLine: Int, header: [String])?,
-        maxLineBytes: Int, onBytes: ((UnsafeRawBufferPointer) -> Void)?
+        decompression: Decompression, maxLineBytes: Int, onBytes: ((UnsafeRawBufferPointer) -> Void)?
     ) throws {
         switch format {
         case .csv:
             let csv = try range.map {
                 try CSVReader(path: path, range: $0, firstLine: continuing?.firstLine ?? 1, maxRecordBytes: maxLineBytes, onBytes: onBytes)
-            } ?? CSVReader(path: path, maxRecordBytes: maxLineBytes, onBytes: onBytes)
+            } ?? CSVReader(path: path, maxRecordBytes: maxLineBytes, decompression: decompression, onBytes: onBytes)
             reader = .csv(csv)
             if let continuing {
                 header = continuing.header
@@ -97,10 +104,18 @@ final class SourceReader {
             reader = .jsonl(
                 try range.map {
                     try JSONLinesReader(path: path, range: $0, firstLine: continuing?.firstLine ?? 1, maxLineBytes: maxLineBytes, onBytes: onBytes)
-                } ?? JSONLinesReader(path: path, maxLineBytes: maxLineBytes, onBytes: onBytes))
+                } ?? JSONLinesReader(path: path, maxLineBytes: maxLineBytes, decompression: decompression, onBytes: onBytes))
             header = nil
             headerIsBlank = false
             headerLine = 0
+        }
+    }
+
+    /// Why a gzip file's records ended before its bytes did: damaged data, or too large an expansion.
+    var damage: String? {
+        switch reader {
+        case .csv(let csv): csv.damage
+        case .jsonl(let jsonl): jsonl.damage
         }
     }
 

@@ -18,7 +18,7 @@ final class SurveyedRead {
         self.sum = sum
         reader = try segment.map {
             try SourceReader(segment: $0, path: survey.path, format: survey.format, header: survey.columns) { sum.checksum.update($0) }
-        } ?? SourceReader(path: survey.path, format: survey.format) { sum.checksum.update($0) }
+        } ?? SourceReader(path: survey.path, format: survey.format, decompression: survey.decompression) { sum.checksum.update($0) }
         firstOrdinal = segment?.firstOrdinal ?? 1
         expectedRows = segment?.rowCount ?? survey.rowCount
         expectedChecksum = segment?.checksum ?? survey.checksum

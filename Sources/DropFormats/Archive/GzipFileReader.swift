@@ -31,8 +31,17 @@ final class GzipFileReader {
     private var memberEnded = false
     /// Set once the last member has ended and no file is left; nothing more will come.
     private(set) var isAtEnd = false
+    /// Sees every compressed byte, in order, as it is read (a dropped file is hashed as dropped).
+    private let onCompressedBytes: ((UnsafeRawBufferPointer) -> Void)?
+    private let maxExpansionRatio: Int?
+    private var compressedCount = 0
+    private var plainCount = 0
 
-    init(path: String) throws {
+    /// - Parameter maxExpansionRatio: past `Decompression.expansionAllowance` decompressed bytes,
+    ///   more than this many per compressed byte is refused as damage (a decompression bomb).
+    init(path: String, maxExpansionRatio: Int? = nil, onCompressedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+        self.onCompressedBytes = onCompressedBytes
+        self.maxExpansionRatio = maxExpansionRatio
         let descriptor = try RegularFile.openForReading(path)
         let decompressor = CompressionAlgorithm.gzip().decompressor
         do {
@@ -120,14 +129,27 @@ final class GzipFileReader {
                 // `plain` is full: hand it over.
             } catch let error as CompressNIOError where error == .inputBufferOverflow {
                 if fileAtEnd {
-                    throw ArchiveError(kind: .corrupt, path: path, message: "the gzip data ends early; the archive is truncated")
+                    throw ArchiveError(kind: .corrupt, path: path, message: "the gzip data ends early: the file is cut short")
                 }
             } catch {
                 throw ArchiveError(kind: .corrupt, path: path, message: "not gzip data, or damaged (\(error))")
             }
-            if plain.readableBytes > 0 { return true }
+            if plain.readableBytes > 0 {
+                try checkExpansion()
+                return true
+            }
         }
         return false
+    }
+
+    private func checkExpansion() throws {
+        plainCount += plain.readableBytes
+        guard let maxExpansionRatio, plainCount > Decompression.expansionAllowance,
+            plainCount / max(compressedCount, 1) > maxExpansionRatio
+        else { return }
+        throw ArchiveError(
+            kind: .corrupt, path: path,
+            message: "it decompresses to more than \(maxExpansionRatio) times its size (maxExpansionRatio): a decompression bomb, or a file to drop uncompressed")
     }
 
     /// Starts on the gzip member that follows the one that ended.
@@ -158,7 +180,10 @@ final class GzipFileReader {
             fileAtEnd = true
             return false
         }
+        compressedCount += received
         compressed.moveWriterIndex(forwardBy: received)
+        // `compressed` was cleared above: what is readable is this chunk.
+        if let onCompressedBytes { compressed.withUnsafeReadableBytes { onCompressedBytes($0) } }
         return true
     }
 }
