@@ -311,21 +311,32 @@ struct DeliveryTests {
 }
 
 extension DeliveryTests {
-    @Test("Rows appended while a file is published are set aside, not sent: each row is published or in rejected/, never both")
-    func appendedWhilePublishing() async throws {
-        let sandbox = try Sandbox()
-        defer { sandbox.stop() }
+    /// A workspace publishing `moving.csv` (40 rows) two rows a request, each answered after
+    /// 200 ms, once two requests have arrived.
+    static func publishingSlowly(_ sandbox: Sandbox) async throws -> DropWorkspace {
         let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["batchRows: 2", "maxBatchesInFlight: 1"])
-        defer { workspace.remove() }
         try await workspace.startWatcher()
         try await sandbox.setFaults(#"{"latencyMs": 200}"#)
         try workspace.dropByRename("moving.csv", Self.csv(rows: 40))
         try await eventually("two batches") { Self.statuses(try await sandbox.dataRequests()).count >= 2 }
-        // A writer that kept the file open appends to it, in its processing folder.
-        let claimed = workspace.root + "/state/processing/fraud/moving.csv"
-        let handle = try DropWorkspace.openForWriting(claimed, appending: true)
-        try handle.write(contentsOf: Data("999.5,intruder,1,0,\"[0.5, 0.5]\"\n".utf8))
+        return workspace
+    }
+
+    /// Writes to `moving.csv` where it is being published, as a writer that kept it open would.
+    static func write(to workspace: DropWorkspace, _ text: String, appending: Bool) throws {
+        let handle = try DropWorkspace.openForWriting(workspace.root + "/state/processing/fraud/moving.csv", appending: appending)
+        try handle.write(contentsOf: Data(text.utf8))
         try handle.close()
+    }
+
+    @Test("Rows appended while a file is published are set aside, not sent: each row is published or in rejected/, never both")
+    func appendedWhilePublishing() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try await Self.publishingSlowly(sandbox)
+        defer { workspace.remove() }
+        // A writer that kept the file open appends to it, in its processing folder.
+        try Self.write(to: workspace, "999.5,intruder,1,0,\"[0.5, 0.5]\"\n", appending: true)
 
         try await eventually("the receipt\n\(workspace.log)") { workspace.receipts()["moving.csv"] != nil }
         try await sandbox.setFaults("{}")
@@ -353,16 +364,9 @@ extension DeliveryTests {
     func rewrittenWhilePublishing() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.stop() }
-        let workspace = try DropWorkspace(sandbox: sandbox, pipelineSettings: ["batchRows: 2", "maxBatchesInFlight: 1"])
+        let workspace = try await Self.publishingSlowly(sandbox)
         defer { workspace.remove() }
-        try await workspace.startWatcher()
-        try await sandbox.setFaults(#"{"latencyMs": 200}"#)
-        try workspace.dropByRename("moving.csv", Self.csv(rows: 40))
-        try await eventually("two batches") { Self.statuses(try await sandbox.dataRequests()).count >= 2 }
-        let claimed = workspace.root + "/state/processing/fraud/moving.csv"
-        let handle = try DropWorkspace.openForWriting(claimed, appending: false)
-        try handle.write(contentsOf: Data(Self.csv(rows: 50).replacingOccurrences(of: ",m", with: ",new-m").utf8))
-        try handle.close()
+        try Self.write(to: workspace, Self.csv(rows: 50).replacingOccurrences(of: ",m", with: ",new-m"), appending: false)
 
         try await eventually("the rejection\n\(workspace.log)") { workspace.files(in: workspace.rejected).contains("moving.csv.rejection.txt") }
         try await sandbox.setFaults("{}")
