@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "InboxWatcher",
                 "DropEngine",
+                "DropFormats",
                 "OpenlayerAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

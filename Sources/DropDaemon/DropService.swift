@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DropEngine
+import DropFormats
 import Foundation
 import InboxWatcher
 import Logging
@@ -191,7 +192,8 @@ public struct DropService: Service, CustomStringConvertible {
                 return  // ended by cancellation
             } catch InboxWatcherError.rootRemoved, InboxWatcherError.rootNotFound {
                 logger.warning("the inbox was removed; it is watched again as soon as it is back", metadata: ["inbox": "\(inbox)"])
-                while !Task.isCancelled, !Self.isDirectory(inbox) {
+                // The inbox may be a link to where the files land: followed, as at the start.
+                while !Task.isCancelled, EntryType(path: inbox, followingLinks: true) != .directory {
                     try? await Task.sleep(for: .seconds(1))
                 }
                 // Its pipeline folders, for files to be dropped into.
@@ -201,11 +203,6 @@ public struct DropService: Service, CustomStringConvertible {
                 return
             }
         }
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     private func dispatch(

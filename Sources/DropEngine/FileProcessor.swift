@@ -119,7 +119,7 @@ public struct FileProcessor: Sendable {
                 let path = folder + "/" + name
                 // Anything but a directory (the kinds' own folders): a link or a FIFO is refused
                 // when it is processed, not left behind.
-                guard let stamp = try? FileStamp(path: path), !FileStamp.isDirectory(path) else { continue }
+                guard let stamp = try? FileStamp(path: path), EntryType(path: path) != .directory else { continue }
                 if let entry = try journal.unfinishedFile(claimedPath: path) {
                     entries.append(entry)
                 } else {

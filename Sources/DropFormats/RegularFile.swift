@@ -52,6 +52,13 @@ public enum EntryType: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The entry at `path`, the link itself unless `followingLinks`; nil when there is none.
+    public init?(path: String, followingLinks: Bool = false) {
+        var info = stat()
+        guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
+        self.init(mode: info.st_mode)
+    }
+
     public var description: String {
         switch self {
         case .regularFile: "a regular file"

@@ -66,7 +66,8 @@ struct CrashRecoveryTests {
         try workspace.dropByRename("f.csv", rejecting ? "amount,merchant\n1,a\n" : DeliveryTests.csv(rows: 20))
         let watcher = try #require(workspace.watcher)
         try await eventually("the kill at \(step)\n\(workspace.log)") { !watcher.isRunning }
-        #expect(watcher.process.terminationReason == .uncaughtSignal && watcher.process.terminationStatus == SIGKILL, "killed at \(step)")
+        watcher.process.waitUntilExit()
+        #expect(watcher.process.terminationReason == .uncaughtSignal && watcher.process.terminationStatus == SIGKILL, "killed at \(step)\n\(workspace.log)")
         workspace.stopWatcher()
 
         try await workspace.startWatcher()
@@ -76,7 +77,7 @@ struct CrashRecoveryTests {
                 fraud[rejecting ? "rejectedToday" : "publishedToday"] == .integer(1) else { return nil }
             return fraud
         }
-        #expect(status["publishedNotArchived"] == .integer(0))
+        #expect(status["publishedNotArchived"] == .integer(0), "\(status)\n\(workspace.log)")
         #expect(workspace.files(in: workspace.root + "/state/processing/fraud").filter { !$0.hasPrefix(".") && $0 != "ground-truths" && $0 != "reference" }.isEmpty)
         if rejecting {
             #expect(workspace.files(in: workspace.rejected).filter { $0.hasPrefix("f") } == ["f.csv", "f.csv.rejection.txt"])
@@ -87,7 +88,7 @@ struct CrashRecoveryTests {
             #expect(everything.filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.map { URL(fileURLWithPath: $0).lastPathComponent }.sorted()
                 == ["f.csv", "f.csv.receipt.json"])
             #expect(workspace.receipts()["f.csv"]?["rowsPublished"] == .integer(20))
-            #expect(try await Self.acknowledgedRows(sandbox) == 20, "every row sent once")
+            #expect(try await Self.acknowledgedRows(sandbox) == 20, "every row sent once\n\(workspace.log)")
         }
     }
 

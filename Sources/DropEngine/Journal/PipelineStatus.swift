@@ -1,3 +1,4 @@
+import DropFormats
 import Foundation
 import GRDB
 
@@ -74,7 +75,7 @@ public struct PipelineStatus: Sendable, Codable, Equatable {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             return total + names.filter { name in
                 !name.hasPrefix(".") && !name.hasSuffix(".tmp") && !name.hasSuffix(".part") && !name.hasSuffix(".swp")
-                    && FileStamp.isRegularFile(folder + "/" + name)
+                    && EntryType(path: folder + "/" + name) == .regularFile
             }.count
         }
     }

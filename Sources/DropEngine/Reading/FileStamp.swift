@@ -34,15 +34,3 @@ public struct FileStamp: Sendable, Equatable {
             && modificationNanoseconds == other.modificationNanoseconds
     }
 }
-
-extension FileStamp {
-    static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-}
