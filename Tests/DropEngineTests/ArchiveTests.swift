@@ -148,3 +148,17 @@ extension ArchiveTests {
         #expect(Array(written) == Array("_line,_reason,amount,merchant,hour\n2,invalid UTF-8,".utf8) + row)
     }
 }
+
+extension ArchiveTests {
+    @Test("The rejected rows of rows.csv and of rows.csv.gz are both rows.rejected.csv, written plain", arguments: ["rows.csv", "rows.csv.gz"])
+    func rejectedRowsName(_ name: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let claimed = try directory.write("state/processing/fraud/" + name, "")
+        let rejects = RejectedRowsWriter(claimedPath: claimed, format: .csv, header: ["a"])
+        try rejects.append(.csv(line: 2, fields: ["x"]), reason: "bad")
+        #expect(try rejects.close())
+        let delivered = try RejectedRowsWriter.deliver(claimedPath: claimed, format: .csv, into: directory.path + "/rejected/fraud", fileName: name)
+        #expect(delivered == directory.path + "/rejected/fraud/rows.rejected.csv")
+    }
+}

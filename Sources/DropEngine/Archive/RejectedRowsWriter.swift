@@ -78,12 +78,15 @@ final class RejectedRowsWriter {
         return claimedPath[...slash] + "." + claimedPath[claimedPath.index(after: slash)...] + ".rejected.partial"
     }
 
-    /// Moves a closed partial file into `directory` as `<stem>.rejected.<ext>`, never
+    /// Moves a closed partial file into `directory` as `<stem>.rejected.<ext>` (`rows.csv` and
+    /// `rows.csv.gz` both give `rows.rejected.csv`), never
     /// overwriting, and returns its new path; nil when there is no partial file.
     static func deliver(claimedPath: String, format: SourceFormat, into directory: String, fileName: String) throws -> String? {
         let partial = partialPath(claimedPath: claimedPath)
         guard FileManager.default.fileExists(atPath: partial) else { return nil }
-        let stem = URL(fileURLWithPath: fileName).deletingPathExtension().lastPathComponent
+        var stem = URL(fileURLWithPath: fileName).deletingPathExtension().lastPathComponent
+        // `rows.csv.gz` → `rows.rejected.csv`: the rejected rows are written plain.
+        if fileName.lowercased().hasSuffix(".gz") { stem = URL(fileURLWithPath: stem).deletingPathExtension().lastPathComponent }
         return try NoOverwriteMove.move(partial, into: directory, name: stem + ".rejected." + (format == .csv ? "csv" : "jsonl"))
     }
 
