@@ -8,7 +8,7 @@ SWIFT ?= swift
 .PHONY: deps test-deps build demo test fuzz-smoke clean
 
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS = csv jsonl json config arrow
+FUZZ_TARGETS = csv csvgz jsonl json config arrow
 
 deps:
 	@scripts/install-deps.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one harness of Fuzz/Harness with libFuzzer, instrumented with AddressSanitizer:
 #
-#     scripts/fuzz.sh csv|jsonl|json|config|arrow [SECONDS]      (default 60)
+#     scripts/fuzz.sh csv|csvgz|jsonl|json|config|arrow [SECONDS]      (default 60)
 #
 # Starts from the seed corpus in Fuzz/corpus/TARGET and keeps what it learns in
 # .build/fuzz/corpus/TARGET; a crashing input is written to .build/fuzz/crashes/TARGET/.
@@ -9,7 +9,7 @@
 # (keep it in Fuzz/corpus/TARGET, where the tests replay every seed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh csv|jsonl|json|config|arrow [SECONDS]}
+target=${1:?usage: scripts/fuzz.sh csv|csvgz|jsonl|json|config|arrow [SECONDS]}
 seconds=${2:-60}
 scripts/install-deps.sh
 swift build --build-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --product drop-fuzz

@@ -5,7 +5,7 @@ import Foundation
 /// libFuzzer drives it with inputs for the target `DROP_FUZZ_TARGET` names.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard let target = FuzzTarget.fromEnvironment else { fatalError("set DROP_FUZZ_TARGET to one of: csv, jsonl, json, config, arrow") }
+    guard let target = FuzzTarget.fromEnvironment else { fatalError("set DROP_FUZZ_TARGET to one of: csv, csvgz, jsonl, json, config, arrow") }
     target.run(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
@@ -33,7 +33,7 @@ struct ReplayInputs {
     static func main() {
         let arguments = CommandLine.arguments.dropFirst()
         guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
-            FileHandle.standardError.write(Data("usage: drop-fuzz csv|jsonl|json|config|arrow FILE...\n".utf8))
+            FileHandle.standardError.write(Data("usage: drop-fuzz csv|csvgz|jsonl|json|config|arrow FILE...\n".utf8))
             exit(64)
         }
         for path in arguments.dropFirst() {

@@ -9,6 +9,9 @@ enum FuzzTarget: String, CaseIterable {
     case csv
     /// The JSONL reader, line by line, parsed.
     case jsonl
+    /// The CSV reader of a `.csv.gz` file: the input is the compressed file (gunzip, the
+    /// expansion limit, damage reported, never thrown).
+    case csvgz
     /// The JSON parser on one document.
     case json
     /// The config loader on one YAML file.
@@ -30,6 +33,11 @@ enum FuzzTarget: String, CaseIterable {
                     for index in 0..<fields.count { _ = fields.string(index) }
                 }
             }
+        case .csvgz:
+            let path = Self.write(bytes, as: "input.csv.gz")
+            guard let reader = try? CSVReader(path: path, maxRecordBytes: 1 << 20, decompression: .gzip(maxExpansionRatio: 200)) else { return }
+            while let record = try? reader.next() { _ = record }
+            _ = reader.damage
         case .jsonl:
             let path = Self.write(bytes, as: "input.jsonl")
             guard let reader = try? JSONLinesReader(path: path, maxLineBytes: 1 << 20) else { return }

@@ -8,7 +8,7 @@ struct FuzzCorpusTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fuzz/corpus").path
 
-    @Test(arguments: ["csv", "jsonl", "json", "config", "arrow"])
+    @Test(arguments: ["csv", "csvgz", "jsonl", "json", "config", "arrow"])
     func replay(target: String) throws {
         let folder = Self.corpus + "/" + target
         let inputs = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }
