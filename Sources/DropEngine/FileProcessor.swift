@@ -219,14 +219,15 @@ public struct FileProcessor: Sendable {
         return .readyToArchive(ReadyToArchive(file: file, survey: survey))
     }
 
-    /// A file whose content is not what the journal checked (`ChangedDuringPublish`). Without an
-    /// acknowledged batch it is checked again as a new file; with rows added, it is finished
+    /// A file whose content is not what the journal checked (`ChangedDuringPublish`). Without a
+    /// batch journaled it is checked again as a new file; with rows added, it is finished
     /// sending nothing more; otherwise it goes to `rejected/` whole, the report saying what of the
     /// earlier version was sent.
     private func changedDuringPublish(_ file: inout JournalFile, survey: FileSurvey, logger: Logger) throws -> Result? {
         guard let id = file.id else { return nil }
         let batches = try journal.batches(fileId: id)
-        guard batches.contains(where: { $0.outcome == .acknowledged }) else {
+        // A refused batch counts too: its rows are accounted for, and the counts must add up.
+        guard !batches.isEmpty else {
             file.state = .queued
             return nil
         }

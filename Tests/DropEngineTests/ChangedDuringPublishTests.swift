@@ -29,6 +29,7 @@ struct ChangedDuringPublishTests {
         let appended = try ChangedDuringPublish(file: file, batches: batches, newSize: Int64(earlier.utf8.count + 4), location: path)
         #expect(appended.isAppended)
         #expect(appended.sentDescription == "ordinals 1–2 and 4–6 (5 rows)")
+        #expect(try ChangedDuringPublish(file: file, batches: [Self.batch(1...3, .refused)], newSize: 20, location: path).sentDescription == "no rows")
         _ = try directory.write("f.csv", "a,b\n9,2\n3,4\n5,6\n")
         #expect(try !ChangedDuringPublish(file: file, batches: batches, newSize: Int64(earlier.utf8.count + 4), location: path).isAppended)
     }

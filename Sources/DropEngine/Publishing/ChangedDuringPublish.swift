@@ -29,8 +29,9 @@ struct ChangedDuringPublish {
         isAppended = try newSize > file.size && Self.sha256(ofFirst: file.size, at: location) == file.sha256
     }
 
-    /// "ordinals 1–4 and 7–10 (8 rows)".
+    /// "ordinals 1–4 and 7–10 (8 rows)", or "no rows".
     var sentDescription: String {
+        guard !sent.isEmpty else { return "no rows" }
         let count = sent.reduce(0) { $0 + $1.count }
         let spans = sent.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)–\($0.upperBound)" }
         let listed = spans.count <= 1 ? spans.joined() : spans.dropLast().joined(separator: ", ") + " and " + spans.last!
