@@ -299,7 +299,7 @@ public struct FileSurvey: Sendable {
             // says only that the text stopped there.
             survey.problems = [FileProblem(
                 kind: .badCompression, line: reader.header == nil ? nil : reader.nextLine,
-                message: "the gzip data cannot be read on: \(damage)")]
+                message: "cannot decompress past this point: \(damage)")]
         }
         let readToTheEnd = survey.problems.isEmpty
         for (index, column) in survey.columns.enumerated() where reader.header != nil { survey.stats[column] = csvStats[index] }
