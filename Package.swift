@@ -6,7 +6,6 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "openlayer-drop",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "openlayer-drop", targets: ["OpenlayerDropCommand"]),
         .executable(name: "openlayer-sandbox", targets: ["OpenlayerSandboxServer"]),

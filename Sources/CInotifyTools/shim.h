@@ -4,10 +4,9 @@
 // Why this shim exists: Swift's C importer cannot see two things we need.
 //  * `struct inotify_event.name` is a flexible array member, so Swift imports the
 //    struct without it; `cinotify_event_name` hands out a pointer to it.
-//  * Masks such as IN_ALL_EVENTS / IN_CLOSE / IN_MOVE are macros built from other
-//    macros, which Swift does not import. The single-value IN_* macros do import,
-//    but as a mix of Int32 and UInt32; re-exporting every flag we use as a
-//    `uint32_t` constant keeps the Swift side free of casts.
+//  * The IN_* macros import as a mix of Int32 and UInt32 (and those built from
+//    other macros not at all); re-exporting every flag we use as a `uint32_t`
+//    constant keeps the Swift side free of casts.
 // The event accessors also keep the struct layout out of the Swift code.
 
 #include <stdint.h>
@@ -33,21 +32,13 @@ static inline const char *cinotify_event_name(const struct inotify_event *event)
     return event->len > 0 ? event->name : "";
 }
 
-static const uint32_t CINOTIFY_ACCESS = IN_ACCESS;
-static const uint32_t CINOTIFY_MODIFY = IN_MODIFY;
-static const uint32_t CINOTIFY_ATTRIB = IN_ATTRIB;
+// The events the watcher asks for.
 static const uint32_t CINOTIFY_CLOSE_WRITE = IN_CLOSE_WRITE;
-static const uint32_t CINOTIFY_CLOSE_NOWRITE = IN_CLOSE_NOWRITE;
-static const uint32_t CINOTIFY_OPEN = IN_OPEN;
 static const uint32_t CINOTIFY_MOVED_FROM = IN_MOVED_FROM;
 static const uint32_t CINOTIFY_MOVED_TO = IN_MOVED_TO;
 static const uint32_t CINOTIFY_CREATE = IN_CREATE;
-static const uint32_t CINOTIFY_DELETE = IN_DELETE;
 static const uint32_t CINOTIFY_DELETE_SELF = IN_DELETE_SELF;
 static const uint32_t CINOTIFY_MOVE_SELF = IN_MOVE_SELF;
-static const uint32_t CINOTIFY_CLOSE = IN_CLOSE;
-static const uint32_t CINOTIFY_MOVE = IN_MOVE;
-static const uint32_t CINOTIFY_ALL_EVENTS = IN_ALL_EVENTS;
 
 // Delivered without being asked for.
 static const uint32_t CINOTIFY_UNMOUNT = IN_UNMOUNT;

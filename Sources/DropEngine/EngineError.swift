@@ -6,8 +6,6 @@ import Darwin
 
 /// Failures of the engine that are about the file system or the file, not about a row.
 public enum EngineError: Error, Sendable, CustomStringConvertible {
-    /// The file was rewritten between the check and the publish.
-    case fileChanged(path: String, detail: String)
     /// A move into the archive or `rejected/` failed.
     case moveFailed(from: String, to: String, errno: Int32)
     case writeFailed(path: String, errno: Int32)
@@ -16,7 +14,6 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .fileChanged(let path, let detail): "\(path) changed while it was being published: \(detail)"
         case .moveFailed(let from, let to, let code): "cannot move \(from) to \(to): \(String(cString: strerror(code)))"
         case .writeFailed(let path, let code): "cannot write \(path): \(String(cString: strerror(code)))"
         case .journal(let message): "journal: \(message)"

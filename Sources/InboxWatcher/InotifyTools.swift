@@ -34,8 +34,6 @@ final class InotifyTools {
         static let create = Mask(rawValue: CINOTIFY_CREATE)
         static let deleteSelf = Mask(rawValue: CINOTIFY_DELETE_SELF)
         static let moveSelf = Mask(rawValue: CINOTIFY_MOVE_SELF)
-        /// All events; only for diagnostics.
-        static let allEvents = Mask(rawValue: CINOTIFY_ALL_EVENTS)
 
         /// Delivered without being asked for.
         static let unmount = Mask(rawValue: CINOTIFY_UNMOUNT)

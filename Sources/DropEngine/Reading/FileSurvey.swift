@@ -30,8 +30,6 @@ public struct FileSurvey: Sendable {
     /// The first issues found in rows, up to `issueLimit`.
     public var rowIssues: [RowIssue] = []
     public var invalidRowCount = 0
-    public var hasInferenceIdColumn: Bool { columns.contains(inferenceIdColumn) }
-    public var hasTimestampColumn: Bool { columns.contains(timestampColumn) }
     var inferenceIdColumn: String
     var timestampColumn: String
     /// What the sent rows hold in each column: decides each column's one type.
