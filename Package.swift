@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "DropDaemon",
                 "DropEngine",
+                "InboxWatcher",
                 "OpenlayerAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -473,8 +473,6 @@ public struct FileProcessor: Sendable {
         return count
     }
 
-    static func iso(_ date: Date) -> String { Journal.timestamp(date) }
-
     private func logger(for file: JournalFile) -> Logger {
         var logger = logger
         logger[metadataKey: "file"] = "\(file.name)"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DropEngine
 import Foundation
+import InboxWatcher
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let config = try options.load(requireAPIKey: false)
-        let statuses = try PipelineStatus.read(config)
+        let statuses = try PipelineStatus.read(config, isDrop: FileNameFilter.default.accepts)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

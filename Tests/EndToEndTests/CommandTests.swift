@@ -181,3 +181,22 @@ extension CommandTests {
         #expect(help.output.contains("openlayer-drop \(command) "))
     }
 }
+
+extension CommandTests {
+    @Test("status counts as waiting what the watcher would take, no writer's scratch file, whatever its case")
+    func waitingFiles() throws {
+        let (directory, config) = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Relative directories are under the config's folder.
+        let inbox = directory + "/inbox/fraud"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        for name in ["a.csv", "b.CSV.TMP", ".c.csv", "d.csv.part", "e.jsonl.Swp"] {
+            #expect(FileManager.default.createFile(atPath: inbox + "/" + name, contents: Data("x".utf8)))
+        }
+        let status = try Self.run(["status", "--config", config, "--json"])
+        guard case .array(let items) = try JSONParser.parse(status.output), case .object(let fraud)? = items.first else {
+            Issue.record("status said: \(status.output) \(status.errors)"); return
+        }
+        #expect(fraud["waiting"] == .integer(1))
+    }
+}

@@ -84,7 +84,7 @@ extension Archivist {
     /// `rejected/<folder>/` with `reason`. Returns the path of the report.
     public func rejectUnroutable(_ path: String, folder: String, reason: String, at date: Date) throws -> String {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let report = RejectionReport(fileName: name, pipeline: folder, when: FileProcessor.iso(date), problems: [reason])
+        let report = RejectionReport(fileName: name, pipeline: folder, when: UTCTime.iso8601(date), problems: [reason])
         while true {
             let destination = try freePath(in: rejectedFolder(folder), name: name, sidecar: Self.reportSuffix)
             if try move(path, to: destination) { return try writeReport(report, beside: destination) }

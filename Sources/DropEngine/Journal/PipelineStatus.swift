@@ -25,14 +25,16 @@ public struct PipelineStatus: Sendable, Codable, Equatable {
     public var nextAttempt: String?
 
     /// Reads the status of every pipeline of `config`. "Today" is the UTC day.
-    public static func read(_ config: DropConfig, now: Date = Date()) throws -> [PipelineStatus] {
+    /// - Parameter isDrop: whether a name in the inbox is a finished drop, as the watcher
+    ///   decides it (`InboxWatcher.FileNameFilter`): a writer's scratch file is not waiting.
+    public static func read(_ config: DropConfig, now: Date = Date(), isDrop: (String) -> Bool) throws -> [PipelineStatus] {
         let journalPath = config.directories.journal
         let reader: DatabaseQueue? = FileManager.default.fileExists(atPath: journalPath)
             ? try DatabaseQueue(path: journalPath, configuration: readOnly) : nil
         let today = String(Journal.timestamp(now).prefix(10))
         return try config.pipelines.map { pipeline in
             var status = PipelineStatus(
-                pipeline: pipeline.name, waiting: waitingFiles(config, pipeline.name), queued: 0, publishing: 0,
+                pipeline: pipeline.name, waiting: waitingFiles(config, pipeline.name, isDrop: isDrop), queued: 0, publishing: 0,
                 publishedNotArchived: 0, publishedToday: 0, rowsPublishedToday: 0, rejectedToday: 0, duplicatesToday: 0,
                 lastSuccess: nil, health: "unknown")
             try reader?.read { db in
@@ -69,14 +71,11 @@ public struct PipelineStatus: Sendable, Codable, Equatable {
         return configuration
     }
 
-    private static func waitingFiles(_ config: DropConfig, _ pipeline: String) -> Int {
+    private static func waitingFiles(_ config: DropConfig, _ pipeline: String, isDrop: (String) -> Bool) -> Int {
         FileKind.allCases.reduce(0) { total, kind in
             let folder = kind.path(under: config.directories.inbox, pipeline: pipeline)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            return total + names.filter { name in
-                !name.hasPrefix(".") && !name.hasSuffix(".tmp") && !name.hasSuffix(".part") && !name.hasSuffix(".swp")
-                    && EntryType(path: folder + "/" + name) == .regularFile
-            }.count
+            return total + names.filter { name in isDrop(name) && EntryType(path: folder + "/" + name) == .regularFile }.count
         }
     }
 }
