@@ -377,7 +377,7 @@ public struct FileProcessor: Sendable {
             sidecar: Archivist.receiptSuffix, linked: .archiveLinked)
         CrashPoint.archiveMoved.reached()
         var receipt = makeReceipt(file: file, survey: survey, published: 0, rejected: 0, batches: 0, finished: finished, archived: archived)
-        receipt.status = "duplicate"
+        receipt.status = .duplicate
         receipt.rowsDuplicate = survey.rowCount
         receipt.duplicateOf = firstPublication
         try archivist.writeReceipt(receipt, beside: archived)
@@ -439,7 +439,7 @@ public struct FileProcessor: Sendable {
         let started = file.publishStartedAt ?? file.claimedAt
         let startDate = (try? Date(started, strategy: .iso8601)) ?? finished
         return Receipt(
-            status: "published", kind: file.kind.rawValue, mode: file.mode?.rawValue, storageUri: file.storageUri, unknownInferenceIds: nil,
+            status: .published, kind: file.kind.rawValue, mode: file.mode?.rawValue, storageUri: file.storageUri, unknownInferenceIds: nil,
             file: file.name, pipeline: pipeline, project: binding.config.project,
             inferencePipelineId: binding.inferencePipelineId, format: survey.format.rawValue,
             sha256: survey.sha256, bytes: survey.byteCount, rows: survey.rowCount,

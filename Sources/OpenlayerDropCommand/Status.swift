@@ -30,7 +30,7 @@ struct Status: ParsableCommand {
             return
         }
         for status in statuses {
-            print("\(status.pipeline): \(status.health)" + (status.reason.map { " — \($0)" } ?? "") + (status.nextAttempt.map { " (next attempt \($0))" } ?? ""))
+            print("\(status.pipeline): \(status.health.rawValue)" + (status.reason.map { " — \($0)" } ?? "") + (status.nextAttempt.map { " (next attempt \($0))" } ?? ""))
             print("  waiting \(status.waiting), queued \(status.queued), publishing \(status.publishing)" + (status.publishedNotArchived > 0 ? ", published but not archived \(status.publishedNotArchived)" : ""))
             print("  today: \(status.publishedToday) files published (\(status.rowsPublishedToday) rows), \(status.rejectedToday) rejected, \(status.duplicatesToday) duplicates")
             print("  last success: \(status.lastSuccess ?? "never")")

@@ -69,7 +69,7 @@ struct Upload: AsyncParsableCommand {
         }
         switch result {
         case .published(let receipt)?, .duplicate(let receipt)?:
-            let verb = receipt.status == "duplicate" ? "already published; archived as a duplicate, 0 of \(receipt.rows) rows sent" : "published \(receipt.rowsPublished) of \(receipt.rows) rows in \(receipt.batches) requests"
+            let verb = receipt.status == .duplicate ? "already published; archived as a duplicate, 0 of \(receipt.rows) rows sent" : "published \(receipt.rowsPublished) of \(receipt.rows) rows in \(receipt.batches) requests"
             print("\(file): \(verb)")
             if receipt.rowsRejected > 0 { print("  \(receipt.rowsRejected) rows set aside in \(receipt.rejectedRowsFile ?? "rejected/")") }
             print("  receipt: \(receipt.archivedAs).receipt.json")

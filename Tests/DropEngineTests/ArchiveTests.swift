@@ -7,7 +7,7 @@ import Testing
 struct ArchiveTests {
     static func receipt(_ archived: String) -> Receipt {
         Receipt(
-            status: "published", kind: "predictions", mode: "stream", storageUri: nil, unknownInferenceIds: nil, file: "f.csv", pipeline: "fraud", project: "P", inferencePipelineId: "id", format: "csv",
+            status: .published, kind: "predictions", mode: "stream", storageUri: nil, unknownInferenceIds: nil, file: "f.csv", pipeline: "fraud", project: "P", inferencePipelineId: "id", format: "csv",
             sha256: "00", bytes: 1, rows: 1, rowsPublished: 1, rowsRejected: 0, rowsDuplicate: 0, rejectedRowsFile: nil, batches: 1,
             inferenceIds: .init(column: "inference_id", source: "file", generated: 0, first: "a", last: "a"),
             timestamps: .init(column: "timestamp", source: "file", filled: 0, defaultValue: nil), duplicateOf: nil,

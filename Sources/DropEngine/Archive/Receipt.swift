@@ -30,8 +30,13 @@ public struct Receipt: Sendable, Codable, Equatable {
         public var publishedAt: String?
     }
 
-    /// `published`, or `duplicate` (nothing sent: see `duplicateOf`).
-    public var status: String
+    public enum Status: String, Sendable, Codable {
+        case published
+        /// Nothing sent: the same content was published before (see `duplicateOf`).
+        case duplicate
+    }
+
+    public var status: Status
     /// `predictions`, `groundTruths` or `reference`.
     public var kind: String
     /// `stream` or `bulk`.

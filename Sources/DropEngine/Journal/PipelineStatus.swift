@@ -20,7 +20,7 @@ public struct PipelineStatus: Sendable, Codable, Equatable {
     /// When the last file was archived.
     public var lastSuccess: String?
     /// `healthy`, `retrying`, `paused`, or `unknown` when the service has not run.
-    public var health: String
+    public var health: HealthSnapshot.State
     public var reason: String?
     public var nextAttempt: String?
 
@@ -36,7 +36,7 @@ public struct PipelineStatus: Sendable, Codable, Equatable {
             var status = PipelineStatus(
                 pipeline: pipeline.name, waiting: waitingFiles(config, pipeline.name, isDrop: isDrop), queued: 0, publishing: 0,
                 publishedNotArchived: 0, publishedToday: 0, rowsPublishedToday: 0, rejectedToday: 0, duplicatesToday: 0,
-                lastSuccess: nil, health: "unknown")
+                lastSuccess: nil, health: .unknown)
             try reader?.read { db in
                 func count(_ sql: String, _ arguments: StatementArguments) throws -> Int {
                     try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0

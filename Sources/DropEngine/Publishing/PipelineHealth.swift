@@ -67,11 +67,11 @@ public actor PipelineHealth {
     /// Writes the state for other processes; a failure to write only loses that view.
     private func write() {
         guard let statusFile else { return }
-        var snapshot = HealthSnapshot(state: "healthy", reason: nil, since: Journal.timestamp(since), nextAttempt: nextAttempt.map(Journal.timestamp))
+        var snapshot = HealthSnapshot(state: .healthy, reason: nil, since: Journal.timestamp(since), nextAttempt: nextAttempt.map(Journal.timestamp))
         switch state {
         case .healthy: break
-        case .retrying(let reason): (snapshot.state, snapshot.reason) = ("retrying", reason)
-        case .paused(let reason): (snapshot.state, snapshot.reason) = ("paused", reason)
+        case .retrying(let reason): (snapshot.state, snapshot.reason) = (.retrying, reason)
+        case .paused(let reason): (snapshot.state, snapshot.reason) = (.paused, reason)
         }
         guard let data = try? JSONEncoder().encode(snapshot) else { return }
         try? NoOverwriteMove.writeAtomically(data, to: statusFile)
@@ -80,8 +80,18 @@ public actor PipelineHealth {
 
 /// What `state/health/<pipeline>.json` holds.
 public struct HealthSnapshot: Sendable, Codable, Equatable {
-    /// `healthy`, `retrying` or `paused`.
-    public var state: String
+    /// How a pipeline's requests are going, as the health file and `status` spell it.
+    public enum State: String, Sendable, Codable {
+        case healthy
+        /// Requests fail and are retried with backoff (`reason` says why).
+        case retrying
+        /// The API key is refused: nothing is sent until it is taken again.
+        case paused
+        /// No health file: the service has not run for this pipeline.
+        case unknown
+    }
+
+    public var state: State
     public var reason: String?
     public var since: String
     public var nextAttempt: String?
