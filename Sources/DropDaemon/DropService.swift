@@ -131,41 +131,16 @@ public struct DropService: Service, CustomStringConvertible {
     /// before the network is up should come up when it does, not exit. Returns nil when
     /// shutdown comes first.
     private func bindUntilReady(_ pipeline: PipelineConfig, client: OpenlayerClient, health: PipelineHealth) async -> PipelineBinding? {
-        var attempt = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                let binding = try await PipelineBinding.bind(pipeline, client: client)
-                await health.succeeded()
-                await health.announce()
-                logger.info("pipeline ready", metadata: [
-                    "pipeline": "\(pipeline.name)", "project": "\(pipeline.project)",
-                    "projectId": "\(binding.projectId)", "inferencePipelineId": "\(binding.inferencePipelineId)",
-                ])
-                return binding
-            } catch {
-                let wait: Duration
-                switch config.service.retry.decide(error, attempt: attempt) {
-                case .pause(let delay):
-                    wait = delay
-                    await health.failed(.paused(reason: error.description), retryIn: delay)
-                case .retry(let delay):
-                    wait = delay
-                    await health.failed(.retrying(reason: error.description), retryIn: delay)
-                case .reject:
-                    // A refusal (a 404 for a pipeline id, say) will not fix itself soon, but a
-                    // fix on Openlayer's side may: keep trying, slowly.
-                    wait = config.service.retry.maximumBackoff
-                    await health.failed(.retrying(reason: error.description), retryIn: wait)
-                }
-                attempt += 1
-                do {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
-                } catch {
-                    return nil
-                }
-            }
-        }
-        return nil
+        let retrying = RetryingCall(policy: config.service.retry, health: health)
+        guard case .succeeded(let binding) = await retrying.run(onRefusal: .retrySlowly, { () throws(OpenlayerError) in
+            try await PipelineBinding.bind(pipeline, client: client)
+        }) else { return nil }
+        await health.announce()
+        logger.info("pipeline ready", metadata: [
+            "pipeline": "\(pipeline.name)", "project": "\(pipeline.project)",
+            "projectId": "\(binding.projectId)", "inferencePipelineId": "\(binding.inferencePipelineId)",
+        ])
+        return binding
     }
 
     /// Watches the inbox until shutdown. An inbox removed (a cleanup script, a remount) is

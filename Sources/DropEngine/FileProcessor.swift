@@ -51,12 +51,11 @@ public struct FileProcessor: Sendable {
             ($0, ColumnPlan(taskType: config.taskType, dataConfig: config.dataConfig, purpose: $0))
         })
         let pipelineId = binding.inferencePipelineId
-        var delivery = BatchDelivery(policy: retry, health: health) { batch throws(OpenlayerError) in
+        // Reading the pipeline back: authenticated, small, and it touches the API's storage.
+        let retrying = RetryingCall(policy: retry, health: health) { (try? await client.inferencePipeline(id: pipelineId)) != nil }
+        self.delivery = BatchDelivery(retrying: retrying) { batch throws(OpenlayerError) in
             try await client.streamData(pipelineId: pipelineId, batch: batch)
         }
-        // Reading the pipeline back: authenticated, small, and it touches the API's storage.
-        delivery.probe = { (try? await client.inferencePipeline(id: pipelineId)) != nil }
-        self.delivery = delivery
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(binding.config.name)"
         self.logger = logger
