@@ -156,6 +156,21 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
+        // FileProcessor in process against the in-process sandbox: the middle layer, without binaries.
+        .testTarget(
+            name: "FileLifecycleTests",
+            dependencies: [
+                "DropEngine",
+                "DropFormats",
+                "OpenlayerAPI",
+                "OpenlayerSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "OpenlayerSandboxTests",
             dependencies: [

@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+import DropEngine
+import DropFormats
+import Foundation
+import Logging
+import OpenlayerAPI
+import Testing
+
+/// `FileProcessor` in this process against the in-process sandbox: a file's whole lifecycle —
+/// claim, survey, publish, archive — with faults. No binary is spawned.
+@Suite("A file's lifecycle, in process")
+struct FileLifecycleTests {
+    /// A workspace: its config (one stream pipeline, two rows a batch), journal and processor.
+    struct Workspace {
+        let root: String
+        let config: DropConfig
+        let journal: Journal
+        let client: OpenlayerClient
+
+        init(sandbox: InProcessSandbox, batchRows: Int = 2) throws {
+            root = NSTemporaryDirectory() + "lifecycle-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: root + "/inbox/fraud", withIntermediateDirectories: true)
+            config = try ConfigLoader.parse(
+                yaml: """
+                    baseURL: \(sandbox.baseURL)
+                    directories: {root: .}
+                    service: {retry: {initialBackoffSeconds: 0.01, maxBackoffSeconds: 0.05}}
+                    pipelines:
+                      fraud:
+                        project: Lifecycle
+                        taskType: tabular-classification
+                        inferencePipeline: production
+                        mode: stream
+                        batchRows: \(batchRows)
+                        maxBatchesInFlight: 1
+                        dataConfig: {classNames: [legit, fraud], featureNames: [amount, merchant], categoricalFeatureNames: [merchant],
+                          predictionsColumnName: prediction, predictionScoresColumnName: scores}
+                    """,
+                file: "config.yaml", relativeTo: root, environment: ["OPENLAYER_API_KEY": InProcessSandbox.apiKey])
+            try config.directories.prepareOutputFolders()
+            journal = try Journal(path: config.directories.journal)
+            client = OpenlayerClient(baseURL: config.baseURL, apiKey: config.apiKey, httpClient: HTTPClient.shared, logger: Logger(label: "lifecycle"))
+        }
+
+        func processor() async throws -> FileProcessor {
+            let pipeline = try #require(config.pipeline(named: "fraud"))
+            let binding = try await PipelineBinding.bind(pipeline, client: client)
+            return FileProcessor(
+                binding: binding, directories: config.directories, journal: journal, health: PipelineHealth(logger: Logger(label: "lifecycle")),
+                retry: config.service.retry, client: client, logger: Logger(label: "lifecycle"))
+        }
+
+        /// Writes `rows` rows into the pipeline's inbox folder as `name` and returns the path.
+        func drop(_ name: String, rows: Int, bad: Set<Int> = []) throws -> String {
+            var text = "amount,merchant,prediction,scores\n"
+            for index in 1...rows { text += "\(bad.contains(index) ? "abc" : "\(index).5"),m\(index),\(index % 2),\"[0.5, 0.5]\"\n" }
+            let path = root + "/inbox/fraud/" + name
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    static func merchants(_ rows: [JSONObject]) -> [String: Int] {
+        rows.reduce(into: [:]) { counts, row in if case .string(let merchant)? = row["merchant"] { counts[merchant, default: 0] += 1 } }
+    }
+
+    @Test("Claimed, surveyed, published and archived: every row once, the receipt and the journal agree")
+    func publishedOnce() async throws {
+        try await InProcessSandbox.with { sandbox in
+            let workspace = try Workspace(sandbox: sandbox)
+            defer { workspace.remove() }
+            let processor = try await workspace.processor()
+            let claimed = try #require(try processor.claim(try workspace.drop("a.csv", rows: 9), kind: .predictions))
+            guard case .published(let receipt) = try await processor.process(claimed, isCurrent: true) else {
+                Issue.record("not published"); return
+            }
+            #expect(receipt.rowsPublished == 9 && receipt.batches == 5)
+            let rows = try await sandbox.rows(pipelineId: processor.binding.inferencePipelineId)
+            #expect(Self.merchants(rows) == Dictionary(uniqueKeysWithValues: (1...9).map { ("m\($0)", 1) }))
+            #expect(try workspace.journal.file(id: try #require(claimed.id))?.state == .archived)
+            #expect(FileManager.default.fileExists(atPath: receipt.archivedAs + ".receipt.json"))
+        }
+    }
+
+    @Test("A 400 on one batch sets its rows aside with the server's message; a 429 with Retry-After is waited out")
+    func refusedAndThrottled() async throws {
+        try await InProcessSandbox.with { sandbox in
+            let workspace = try Workspace(sandbox: sandbox)
+            defer { workspace.remove() }
+            let processor = try await workspace.processor()
+            let claimed = try #require(try processor.claim(try workspace.drop("b.csv", rows: 6), kind: .predictions))
+            try await sandbox.setFaults(#"{"failNext": 1, "status": 429, "retryAfterMs": 20}"#)
+            guard case .published = try await processor.process(claimed, isCurrent: true) else { Issue.record("not published"); return }
+            try await sandbox.setFaults(#"{"failNext": 1, "status": 400, "message": "no such column"}"#)
+            let second = try #require(try processor.claim(try workspace.drop("c.csv", rows: 4), kind: .predictions))
+            guard case .published(let receipt) = try await processor.process(second, isCurrent: true) else { Issue.record("not published"); return }
+            #expect(receipt.rowsPublished == 2 && receipt.rowsRejected == 2)
+            let rejected = try String(contentsOfFile: try #require(receipt.rejectedRowsFile), encoding: .utf8)
+            #expect(rejected.contains("no such column"))
+            let rows = try await sandbox.rows(pipelineId: processor.binding.inferencePipelineId)
+            #expect(rows.count == 8)
+        }
+    }
+}
