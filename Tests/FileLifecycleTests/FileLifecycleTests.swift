@@ -7,7 +7,8 @@ import OpenlayerAPI
 import Testing
 
 /// `FileProcessor` in this process against the in-process sandbox: a file's whole lifecycle —
-/// claim, survey, publish, archive — with faults. No binary is spawned.
+/// claim, survey, publish, archive — with faults, and a crash simulated by abandoning the task
+/// and starting again on the same journal. No binary is spawned.
 @Suite("A file's lifecycle, in process")
 struct FileLifecycleTests {
     /// A workspace: its config (one stream pipeline, two rows a batch), journal and processor.
@@ -101,6 +102,36 @@ struct FileLifecycleTests {
             #expect(rejected.contains("no such column"))
             let rows = try await sandbox.rows(pipelineId: processor.binding.inferencePipelineId)
             #expect(rows.count == 8)
+        }
+    }
+
+    @Test("A publish abandoned mid-file, as by a crash, is taken up from the journal by a new processor: no row is lost")
+    func abandonedAndResumed() async throws {
+        try await InProcessSandbox.with { sandbox in
+            let workspace = try Workspace(sandbox: sandbox)
+            defer { workspace.remove() }
+            let first = try await workspace.processor()
+            let claimed = try #require(try first.claim(try workspace.drop("d.csv", rows: 40), kind: .predictions))
+            try await sandbox.setFaults(#"{"latencyMs": 30}"#)
+            let task = Task { try await first.process(claimed, isCurrent: true) }
+            var polls = 0
+            while try await sandbox.rows(pipelineId: first.binding.inferencePipelineId).count < 10, polls < 1000 {
+                polls += 1
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            task.cancel()
+            guard case .failure = await task.result else { Issue.record("the publish ended before it was abandoned"); return }
+            try await sandbox.setFaults("{}")
+
+            let second = try await workspace.processor()
+            let leftovers = try second.leftovers()
+            #expect(leftovers.map(\.name) == ["d.csv"])
+            for entry in leftovers { _ = try await second.process(entry, isCurrent: true) }
+            let counts = Self.merchants(try await sandbox.rows(pipelineId: second.binding.inferencePipelineId))
+            #expect(Set(counts.keys) == Set((1...40).map { "m\($0)" }))
+            // Only the batch in flight when the task was abandoned may have come twice.
+            #expect(counts.values.filter { $0 > 1 }.count <= 2)
+            #expect(try workspace.journal.file(id: try #require(claimed.id))?.state == .archived)
         }
     }
 }
