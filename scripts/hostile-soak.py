@@ -253,56 +253,55 @@ def main():
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else int(time.time())
     print(f"hostile soak: {seconds:.0f} s, seed {seed}")
     directory = tempfile.mkdtemp(prefix="openlayer-drop-soak-")
-    if True:
-        soak = Soak(directory, seed)
-        try:
-            time.sleep(1)
-            deadline = time.monotonic() + seconds
-            steps = 0
-            while time.monotonic() < deadline:
-                soak.step()
-                steps += 1
-                time.sleep(soak.random.uniform(0, 0.2))
-            settle_deadline = time.monotonic() + 120
-            while not soak.settled() and time.monotonic() < settle_deadline:
-                time.sleep(0.5)
-            if soak.watcher.poll() is not None:
-                raise SystemExit(f"the service exited by itself: {soak.watcher.returncode}")
-            problems = []
-            if not soak.settled():
-                problems.append("files still waiting after 120 s")
-            counts = soak.published()
-            missing = [tag for tag in soak.expected if counts.get(tag, 0) == 0]
-            twice = {tag: n for tag, n in counts.items() if tag in soak.expected and n > 1}
-            foreign = {tag: n for tag, n in counts.items() if tag not in soak.expected}
-            if missing:
-                problems.append(f"{len(missing)} rows never published, e.g. {missing[:5]}")
-            if twice and soak.kills == 0:
-                problems.append(f"{len(twice)} rows published twice without a kill -9, e.g. {list(twice)[:5]}")
-            if foreign:
-                problems.append(f"rows that no valid file holds were published: {list(foreign)[:5]}")
-            with open(soak.secret) as secret:
-                if secret.read() != HEADER + rows("secret", 5):
-                    problems.append("a file outside the inbox changed")
-            rejected = soak.rejected()
-            unreported = [name for name in soak.hostile if name not in rejected or name + ".rejection.txt" not in rejected]
-            if unreported:
-                problems.append(f"hostile entries not in rejected/ with a report: {unreported[:5]!r}")
-            print(f"{steps} drops, {len(soak.expected)} valid rows, {len(soak.hostile)} hostile entries, "
-                  f"{soak.stops} SIGTERMs, {soak.kills} kill -9s; rows published twice (kill -9 only): {len(twice)}")
-            for problem in problems:
-                print("FAILED:", problem)
-            if problems:
-                print("kept for a look:", directory, "(the service log is watch.log)")
-                raise SystemExit(1)
-            print("ok: every valid row published, every hostile entry rejected with a report, nothing outside touched")
-            subprocess.run(["rm", "-rf", directory])
-        finally:
-            if soak.watcher.poll() is None:
-                soak.watcher.send_signal(signal.SIGTERM)
-                soak.watcher.wait(timeout=15)
-            soak.sandbox.terminate()
-            soak.sandbox.wait()
+    soak = Soak(directory, seed)
+    try:
+        time.sleep(1)
+        deadline = time.monotonic() + seconds
+        steps = 0
+        while time.monotonic() < deadline:
+            soak.step()
+            steps += 1
+            time.sleep(soak.random.uniform(0, 0.2))
+        settle_deadline = time.monotonic() + 120
+        while not soak.settled() and time.monotonic() < settle_deadline:
+            time.sleep(0.5)
+        if soak.watcher.poll() is not None:
+            raise SystemExit(f"the service exited by itself: {soak.watcher.returncode}")
+        problems = []
+        if not soak.settled():
+            problems.append("files still waiting after 120 s")
+        counts = soak.published()
+        missing = [tag for tag in soak.expected if counts.get(tag, 0) == 0]
+        twice = {tag: n for tag, n in counts.items() if tag in soak.expected and n > 1}
+        foreign = {tag: n for tag, n in counts.items() if tag not in soak.expected}
+        if missing:
+            problems.append(f"{len(missing)} rows never published, e.g. {missing[:5]}")
+        if twice and soak.kills == 0:
+            problems.append(f"{len(twice)} rows published twice without a kill -9, e.g. {list(twice)[:5]}")
+        if foreign:
+            problems.append(f"rows that no valid file holds were published: {list(foreign)[:5]}")
+        with open(soak.secret) as secret:
+            if secret.read() != HEADER + rows("secret", 5):
+                problems.append("a file outside the inbox changed")
+        rejected = soak.rejected()
+        unreported = [name for name in soak.hostile if name not in rejected or name + ".rejection.txt" not in rejected]
+        if unreported:
+            problems.append(f"hostile entries not in rejected/ with a report: {unreported[:5]!r}")
+        print(f"{steps} drops, {len(soak.expected)} valid rows, {len(soak.hostile)} hostile entries, "
+              f"{soak.stops} SIGTERMs, {soak.kills} kill -9s; rows published twice (kill -9 only): {len(twice)}")
+        for problem in problems:
+            print("FAILED:", problem)
+        if problems:
+            print("kept for a look:", directory, "(the service log is watch.log)")
+            raise SystemExit(1)
+        print("ok: every valid row published, every hostile entry rejected with a report, nothing outside touched")
+        subprocess.run(["rm", "-rf", directory])
+    finally:
+        if soak.watcher.poll() is None:
+            soak.watcher.send_signal(signal.SIGTERM)
+            soak.watcher.wait(timeout=15)
+        soak.sandbox.terminate()
+        soak.sandbox.wait()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ final class ChunkedFileReader {
     static let chunkSize = 64 * 1024
 
     let path: String
+    /// The file, read plainly; -1 for a gzip file, which `gzip` reads.
     private let descriptor: Int32
     private let onBytes: ((UnsafeRawBufferPointer) -> Void)?
     /// The `ReadStop` in force when the reader was opened, checked before every chunk.
@@ -61,7 +62,7 @@ final class ChunkedFileReader {
         } else {
             gzip = nil
         }
-        let descriptor = try RegularFile.openForReading(path)
+        let descriptor = gzip == nil ? try RegularFile.openForReading(path) : -1
         if let range, range.lowerBound > 0, lseek(descriptor, off_t(range.lowerBound), SEEK_SET) < 0 {
             let code = errno
             close(descriptor)
@@ -78,7 +79,7 @@ final class ChunkedFileReader {
     }
 
     deinit {
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
         storage.deallocate()
     }
 

@@ -1,3 +1,4 @@
+import DropFormats
 import Foundation
 
 /// Puts finished files where they belong: published ones in the dated archive with their
@@ -48,7 +49,7 @@ public struct Archivist: Sendable {
 
     /// Neither a file nor its sidecar takes `path`.
     func isFree(_ path: String, sidecar: String) -> Bool {
-        !Self.exists(path) && !Self.exists(path + sidecar)
+        EntryType(path: path) == nil && EntryType(path: path + sidecar) == nil
     }
 
     /// Moves `source` to `destination`, making its folder; false when something took the name
@@ -71,11 +72,6 @@ public struct Archivist: Sendable {
         let path = rejected + Self.reportSuffix
         try NoOverwriteMove.writeAtomically(Data(report.text.utf8), to: path, mode: directories.fileMode)
         return path
-    }
-
-    private static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0
     }
 }
 
