@@ -213,7 +213,7 @@ public struct FileProcessor: Sendable {
             if let early = try settle(&file, survey: survey, logger: logger) { return .finished(early) }
         }
         if file.state == .publishing {
-            try await publish(&file, survey: survey, plan: plan, prior: settledNow ? [] : nil, logger: logger)
+            try await publish(&file, survey: survey, plan: plan, isFirstPass: settledNow, logger: logger)
         }
         return .readyToArchive(ReadyToArchive(file: file, survey: survey))
     }
@@ -286,10 +286,10 @@ public struct FileProcessor: Sendable {
     }
 
     /// Publishes the file the one way its kind and mode call for (`PublishingChoice`).
-    /// - Parameter prior: the file's batches in the journal, when known without asking it.
-    private func publish(_ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, prior: [JournalBatch]?, logger: Logger) async throws {
+    /// - Parameter isFirstPass: the file was settled just now, so the journal holds no batch of it.
+    private func publish(_ file: inout JournalFile, survey: FileSurvey, plan: ColumnPlan, isFirstPass: Bool, logger: Logger) async throws {
         guard let id = file.id, let defaultTimestamp = file.defaultTimestamp else { return }
-        var prior = try prior ?? journal.batches(fileId: id)
+        var prior = isFirstPass ? [] : try journal.batches(fileId: id)
         if file.earlierSha256 != nil, let rows = file.rowCount {
             prior += ChangedDuringPublish.unsettled(rowCount: rows, batches: prior, fileId: id)
         }
@@ -300,9 +300,10 @@ public struct FileProcessor: Sendable {
         let context = PublishingContext(
             journal: journal, client: client, settings: settings, delivery: delivery, pipeline: pipeline, pipelineId: pipelineId)
         let publishing = PublishingChoice.publishing(kind: file.kind, mode: file.mode ?? .stream, prior: prior, context: context)
+        var job = PublishJob(survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects)
+        job.resumesInterruptedPublish = !isFirstPass
         do {
-            try await publishing.publish(
-                &file, PublishJob(survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects))
+            try await publishing.publish(&file, job)
             _ = try rejects.close()
         } catch {
             rejects.discard()

@@ -52,9 +52,12 @@ struct FileLifecycleTests {
         }
 
         /// Writes `rows` rows into the pipeline's inbox folder as `name` and returns the path.
-        func drop(_ name: String, rows: Int, bad: Set<Int> = []) throws -> String {
+        /// Row `n`'s merchant is `merchantPrefix` + `n`, which tells the rows apart where they land.
+        func drop(_ name: String, rows: Int, bad: Set<Int> = [], merchantPrefix: String = "m") throws -> String {
             var text = "amount,merchant,prediction,scores\n"
-            for index in 1...rows { text += "\(bad.contains(index) ? "abc" : "\(index).5"),m\(index),\(index % 2),\"[0.5, 0.5]\"\n" }
+            for index in 1...rows {
+                text += "\(bad.contains(index) ? "abc" : "\(index).5"),\(merchantPrefix)\(index),\(index % 2),\"[0.5, 0.5]\"\n"
+            }
             let path = root + "/inbox/fraud/" + name
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             return path

@@ -50,6 +50,8 @@ public struct FilePublisher: Sendable {
 
     /// - Parameters:
     ///   - prior: the journal's batches of this file from earlier passes.
+    ///   - resumesInterruptedPublish: an earlier pass was cut off (`PublishJob`); a batch
+    ///     refused now may have been stored by it, and its rows' reason says so.
     ///   - deliver: sends one batch until its fate is settled.
     ///   - record: writes an outcome and, when acknowledged, the fingerprints of the inference
     ///     ids it carried (`InferenceIdFingerprint`) to the journal, as each outcome lands.
@@ -58,11 +60,13 @@ public struct FilePublisher: Sendable {
     /// each on its own thread; one side sends and journals what they all make.
     func publish(
         _ survey: FileSurvey, defaultTimestamp: Int64, prior: [JournalBatch], rejects: RejectedRowsWriter,
+        resumesInterruptedPublish: Bool = false,
         deliver: @escaping @Sendable (DataStreamBatch) async -> BatchDelivery.Outcome,
         record: @escaping (JournalBatch, [UInt8]) throws -> Void
     ) async throws -> Outcome {
         var settlement = BatchSettlement(
             survey: survey, maxInFlight: max(1, settings.maxBatchesInFlight), rejects: rejects, deliver: deliver, record: record)
+        settlement.resumesInterruptedPublish = resumesInterruptedPublish
         let ends: [SegmentEncoder.End]
         if survey.segments.count > 1 {
             ends = try await publishSegments(survey, defaultTimestamp: defaultTimestamp, prior: prior, settlement: &settlement)
@@ -137,6 +141,13 @@ struct BatchSettlement {
     let record: (JournalBatch, [UInt8]) throws -> Void
     var outcome = FilePublisher.Outcome()
     var interruption: FilePublisher.Interruption?
+    /// See `FilePublisher.publish`. Which batch was on the wire when the earlier run stopped is
+    /// not journaled (a write per batch before sending would cost more than it tells), so every
+    /// refusal of a resumed pass carries the note.
+    var resumesInterruptedPublish = false
+
+    /// Added to the reason of rows refused in a resumed pass.
+    static let resentNote = "; sent again after an interrupted publish: if the interrupted attempt had reached Openlayer, these rows were stored then"
     private var inFlight = 0
 
     init(
@@ -198,7 +209,7 @@ struct BatchSettlement {
             outcome.rowsAcknowledged += pending.batch.rowCount
             outcome.batchesAcknowledged += 1
         case .refused(let message):
-            let reason = "refused by Openlayer: \(message)"
+            let reason = "refused by Openlayer: \(message)" + (resumesInterruptedPublish ? Self.resentNote : "")
             try record(JournalBatch(
                 fileId: 0, firstOrdinal: pending.firstOrdinal, lastOrdinal: pending.lastOrdinal,
                 rows: pending.batch.rowCount, outcome: .refused, message: reason, at: at), [])

@@ -19,6 +19,9 @@ struct PublishJob {
     /// What the journal already holds of this file's requests.
     let prior: [JournalBatch]
     let rejects: RejectedRowsWriter
+    /// The file was being published when an earlier run stopped: a batch that run had on the
+    /// wire may have been stored without its answer reaching the journal, and is sent again.
+    var resumesInterruptedPublish = false
 }
 
 /// What every way of publishing needs about the pipeline.
@@ -41,7 +44,8 @@ struct PublishingContext: Sendable {
         let pipeline = self.pipeline
         let purpose = job.plan.purpose
         _ = try await FilePublisher(plan: job.plan, settings: settings ?? self.settings).publish(
-            job.survey, defaultTimestamp: job.defaultTimestamp, prior: job.prior, rejects: job.rejects, deliver: deliver,
+            job.survey, defaultTimestamp: job.defaultTimestamp, prior: job.prior, rejects: job.rejects,
+            resumesInterruptedPublish: job.resumesInterruptedPublish, deliver: deliver,
             record: { batch, fingerprints in
                 var batch = batch
                 batch.fileId = id
