@@ -227,7 +227,7 @@ public struct FileProcessor: Sendable {
         let batches = try journal.batches(fileId: id)
         // A refused batch counts too: its rows are accounted for, and the counts must add up.
         guard !batches.isEmpty else {
-            file.state = .queued
+            try file.advance(to: .queued)
             return nil
         }
         let change = try ChangedDuringPublish(file: file, batches: batches, newSize: survey.byteCount, location: survey.path)
@@ -246,7 +246,7 @@ public struct FileProcessor: Sendable {
         file.rowCount = survey.rowCount
         file.note = "written to while it was being published: \(change.sentDescription) of the earlier version were sent; \(change.idsDescription); the rows added after them were not sent"
         // The pass that sets the unsent rows aside runs even for a file that was all sent.
-        file.state = .publishing
+        try file.advance(to: .publishing)
         try journal.update(file)
         return nil
     }
@@ -277,7 +277,7 @@ public struct FileProcessor: Sendable {
             ])
         }
         let now = Date()
-        file.state = .publishing
+        try file.advance(to: .publishing)
         file.publishStartedAt = Journal.timestamp(now)
         file.defaultTimestamp = settings.timestampDefault == .uploadTime ? Int64(now.timeIntervalSince1970) : survey.modificationTime
         file.mode = settings.isBulk(file.kind, rows: survey.rowCount) ? .bulk : .stream
@@ -309,7 +309,7 @@ public struct FileProcessor: Sendable {
             rejects.discard()
             throw error
         }
-        file.state = .published
+        try file.advance(to: .published)
         try reserveArchivePath(&file)
     }
 
@@ -356,7 +356,7 @@ public struct FileProcessor: Sendable {
         receipt.unknownInferenceIds = unknownIds
         try archivist.writeReceipt(receipt, beside: archived)
         CrashPoint.archiveReceipt.reached()
-        file.state = .archived
+        try file.advance(to: .archived)
         file.finishedAt = Journal.timestamp(finished)
         try journal.update(file)
         var metadata: Logger.Metadata = ["rows": "\(survey.rowCount)", "published": "\(published)", "batches": "\(acknowledged.count)", "archived": "\(archived)"]
@@ -382,7 +382,7 @@ public struct FileProcessor: Sendable {
         receipt.duplicateOf = firstPublication
         try archivist.writeReceipt(receipt, beside: archived)
         CrashPoint.archiveReceipt.reached()
-        file.state = .duplicate
+        try file.advance(to: .duplicate)
         file.duplicateOf = first.id
         file.finishedAt = Journal.timestamp(finished)
         try journal.update(file)
@@ -403,7 +403,7 @@ public struct FileProcessor: Sendable {
         let reason = report.fileProblems.first
             ?? report.rowIssues.first.map { "\(report.fileName):\(RejectionReport.location($0)): \(RejectionReport.message($0))" }
             ?? "rejected"
-        file.state = .rejected
+        try file.advance(to: .rejected)
         file.note = reason
         file.finishedAt = Journal.timestamp(Date())
         try journal.update(file)
@@ -417,10 +417,10 @@ public struct FileProcessor: Sendable {
         file.note = "the file disappeared from \(file.claimedPath)"
         if file.state == .published {
             // Its rows are published: only the archived copy is missing.
-            file.state = .archived
+            try file.advance(to: .archived)
             logger.warning("the file disappeared before it could be archived; its rows are published", metadata: ["path": "\(file.claimedPath)"])
         } else {
-            file.state = .rejected
+            try file.advance(to: .rejected)
             logger.warning("the file disappeared before it could be published", metadata: ["path": "\(file.claimedPath)"])
         }
         file.finalPath = nil

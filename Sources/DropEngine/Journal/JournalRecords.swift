@@ -1,7 +1,5 @@
 import GRDB
 
-/// Where a file is in its life. Only moves forward: queued → publishing → published →
-/// archived, or to rejected, or to duplicate.
 extension FileKind: DatabaseValueConvertible {}
 
 /// How a file's rows reach Openlayer, decided once per file and journaled, so that a resumed
@@ -13,6 +11,9 @@ public enum PublishMode: String, Sendable, Codable, DatabaseValueConvertible {
     case bulk
 }
 
+/// Where a file is in its life: queued → publishing → published → archived, or to rejected,
+/// or to duplicate. `JournalFile.advance(to:)` is the one place a state changes, and
+/// `successors` the one list of the moves allowed.
 public enum FileState: String, Sendable, Codable, DatabaseValueConvertible {
     /// Claimed from the inbox, not yet checked.
     case queued
@@ -25,6 +26,18 @@ public enum FileState: String, Sendable, Codable, DatabaseValueConvertible {
     case rejected
     /// The same content was already published to the pipeline; archived without sending.
     case duplicate
+
+    /// The states a file may move to from this one. Back to `queued` or `publishing` only when
+    /// the file was written to after its check (`ChangedDuringPublish`): checked again as new
+    /// while no batch of it was sent, or finished setting the added rows aside.
+    public var successors: Set<FileState> {
+        switch self {
+        case .queued: [.publishing, .rejected, .duplicate]
+        case .publishing: [.queued, .publishing, .published, .rejected]
+        case .published: [.queued, .publishing, .archived, .rejected]
+        case .archived, .rejected, .duplicate: []
+        }
+    }
 }
 
 /// One dropped file, from the moment it is claimed.
@@ -38,7 +51,8 @@ public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, Mutabl
     public var name: String
     /// Where it sits while in work (`state/processing/<pipeline>/…`).
     public var claimedPath: String
-    public var state: FileState
+    /// Changed only by `advance(to:)`, which keeps to `FileState.successors`.
+    public internal(set) var state: FileState
     /// Lowercase hex SHA-256 of the content; known once checked.
     public var sha256: String?
     public var size: Int64
@@ -73,6 +87,15 @@ public struct JournalFile: Sendable, Codable, Equatable, FetchableRecord, Mutabl
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
+    }
+
+    /// Moves the file to `next`, which must be one of its state's `successors`: a step out of
+    /// order is a fault in the engine, stopped before the journal records it.
+    mutating func advance(to next: FileState) throws {
+        guard state.successors.contains(next) else {
+            throw EngineError.journal("\(name): cannot go from \(state.rawValue) to \(next.rawValue)")
+        }
+        state = next
     }
 }
 
