@@ -17,25 +17,19 @@ struct ArrowSchemaPlan {
         }
         fields = names.map { name in
             let stats = survey.stats[name] ?? ColumnStats()
-            return ArrowField(name: name, type: Self.type(of: plan.kind(of: name), stats: stats))
+            return ArrowField(name: name, type: Self.arrowType(ColumnType(kind: plan.kind(of: name), stats: stats)))
         }
     }
 
-    static func type(of kind: ColumnKind, stats: ColumnStats) -> ArrowType {
-        switch kind {
-        case .number: return stats.allIntegers ? .int64 : .double
-        case .classIndex, .timestamp: return .int64
-        case .string: return .utf8
-        case .scores: return .listOfDouble
-        case .inferred:
-            // The one type every sent value of the column has, as the stream path types them.
-            let seen = stats.seen
-            if seen.isEmpty { return .utf8 }
-            if seen == .integer { return .int64 }
-            if seen.isSubset(of: [.integer, .double]) { return .double }
-            if seen == .bool { return .bool }
-            if seen == .numberList { return .listOfDouble }
-            return .utf8
+    /// The Arrow type holding a column's `ColumnType`. A column with no value but missing ones
+    /// is text: pandas reads it as an object column.
+    static func arrowType(_ type: ColumnType) -> ArrowType {
+        switch type {
+        case .integer: .int64
+        case .double: .double
+        case .boolean: .bool
+        case .numberList: .listOfDouble
+        case .text, .eachCellAlone: .utf8
         }
     }
 

@@ -203,15 +203,16 @@ final class CSVRowEncoder {
         case .string:
             return appendText(cell, to: &out)
         case .number:
-            return appendNumber(cell, integral: column.allIntegers, to: &out)
+            return appendNumber(cell, integral: ColumnType(kind: kind, stats: column).keepsIntegers, to: &out)
         case .inferred:
             // As `ValueTyping.inferred`: a number if the column is numbers, else a boolean if
             // it is booleans, else the text. A cell that does not start like a number can only
             // read as infinity or NaN, which are text there too.
-            if column.allNumbers, CSVCellBytes.mayBeNumber(cell) {
-                return appendNumber(cell, integral: column.allIntegers, to: &out)
+            let type = ColumnType(kind: .inferred, stats: column)
+            if type.readsNumbers, CSVCellBytes.mayBeNumber(cell) {
+                return appendNumber(cell, integral: type.keepsIntegers, to: &out)
             }
-            if column.allBooleans, let flag = CSVCellBytes.boolean(cell) {
+            if type.readsBooleans, let flag = CSVCellBytes.boolean(cell) {
                 if flag { out.append(word: JSONWords.true, count: 4) } else { out.append(word: JSONWords.false, count: 5) }
                 return .bool
             }

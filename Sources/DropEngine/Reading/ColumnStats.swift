@@ -1,7 +1,7 @@
 import DropFormats
 
-/// The JSON types a column's sent values hold: enough to give the column one type, as pandas
-/// gives each column one dtype.
+/// The JSON types a column's sent values hold: enough to give the column one type
+/// (`ColumnType`), as pandas gives each column one dtype.
 ///
 /// Only rows that are sent are observed: a row set aside never changes how the others are
 /// typed (one bad cell must not turn `3` into `3.0` for the whole file).
@@ -18,13 +18,6 @@ struct ColumnStats: Sendable {
 
     /// The types of the non-null values seen so far.
     var seen: Seen = []
-
-    /// Every non-null value is an integer (or there is none).
-    var allIntegers: Bool { seen.isSubset(of: .integer) }
-    /// Every non-null value is a number.
-    var allNumbers: Bool { seen.isSubset(of: [.integer, .double]) }
-    /// Every non-null value is a boolean.
-    var allBooleans: Bool { seen.isSubset(of: .bool) }
 
     /// Notes a value as it was typed for sending.
     mutating func observe(_ value: JSONValue) {

@@ -241,7 +241,7 @@ final class JSONLRowEncoder {
             return .bool
         case (.inferred, .number(let range, .integer)), (.number, .number(let range, .integer)):
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
-            if stats.allIntegers { return .integer }
+            if ColumnType(kind: kinds[column], stats: stats).keepsIntegers { return .integer }
             out.append(UInt8(ascii: "."))
             out.append(UInt8(ascii: "0"))
             return .double

@@ -13,7 +13,7 @@ enum ValueTyping {
         case .string:
             return text(cell)
         case .number:
-            return number(fromText: cell, integral: column.allIntegers)
+            return number(fromText: cell, integral: ColumnType(kind: kind, stats: column).keepsIntegers)
         case .inferred:
             return .success(inferred(cell, column: column))
         case .classIndex(let classCount):
@@ -31,7 +31,7 @@ enum ValueTyping {
         case (.inferred, .integer(let number)):
             // One type per column, as in the Arrow file of a bulk upload: a fraction anywhere
             // in the column makes its integers doubles.
-            return .success(column.allIntegers ? value : .double(Double(number)))
+            return .success(ColumnType(kind: kind, stats: column).keepsIntegers ? value : .double(Double(number)))
         case (.inferred, _):
             return .success(value)
         case (.string, .string(let cell)):
@@ -43,7 +43,7 @@ enum ValueTyping {
         case (.string, .bool(let flag)):
             return .success(.string(flag ? "true" : "false"))
         case (.number, .integer(let number)):
-            return .success(column.allIntegers ? .integer(number) : .double(Double(number)))
+            return .success(ColumnType(kind: kind, stats: column).keepsIntegers ? .integer(number) : .double(Double(number)))
         case (.number, .double):
             return .success(value)
         case (.classIndex(let classCount), .integer(let number)):
@@ -68,14 +68,15 @@ enum ValueTyping {
     /// every sent value is one, else booleans if every sent value is one, else the text as
     /// written. Never an error. Infinity is text here: JSON has no number for it.
     private static func inferred(_ cell: String, column: ColumnStats) -> JSONValue {
-        if column.allNumbers, let number = CSVCell.number(cell) {
+        let type = ColumnType(kind: .inferred, stats: column)
+        if type.readsNumbers, let number = CSVCell.number(cell) {
             switch number {
-            case .integer(let value): return column.allIntegers ? .integer(value) : .double(Double(value))
+            case .integer(let value): return type.keepsIntegers ? .integer(value) : .double(Double(value))
             case .double(let value): return .double(value)
             case .infinite: break
             }
         }
-        if column.allBooleans, let flag = CSVCell.boolean(cell) { return .bool(flag) }
+        if type.readsBooleans, let flag = CSVCell.boolean(cell) { return .bool(flag) }
         return .string(cell)
     }
 
