@@ -156,6 +156,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
+        // The sandbox run in the test's own process, one way for every test target that wants it.
+        .target(
+            name: "SandboxTestSupport",
+            dependencies: [
+                "OpenlayerSandbox",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/SandboxTestSupport",
+            swiftSettings: strict
+        ),
         // FileProcessor in process against the in-process sandbox: the middle layer, without binaries.
         .testTarget(
             name: "FileLifecycleTests",
@@ -163,11 +174,9 @@ let package = Package(
                 "DropEngine",
                 "DropFormats",
                 "OpenlayerAPI",
-                "OpenlayerSandbox",
+                "SandboxTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -176,11 +185,10 @@ let package = Package(
             dependencies: [
                 "OpenlayerSandbox",
                 "DropFormats",
+                "SandboxTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -4,6 +4,7 @@ import DropFormats
 import Foundation
 import Logging
 import OpenlayerAPI
+import SandboxTestSupport
 import Testing
 
 /// `FileProcessor` in this process against the in-process sandbox: a file's whole lifecycle —
