@@ -15,6 +15,11 @@ import Darwin
 /// than the input not yet consumed, and of a part's body it keeps back only the few bytes that
 /// could be the start of a boundary split across two chunks. Its errors are 400s, with S3's
 /// habit of saying what was wrong with the form.
+///
+/// Written here rather than taken from vapor/multipart-kit 4.7.1, which was tried: its
+/// streaming parser kept these properties, but it scans a body byte by byte, and in a debug
+/// build — the one the tests and `make demo` run — it read a 100 MiB file part in 44 s (about
+/// 2.3 MB/s), where this parser takes 0.02 s; a bulk file dropped in the demo would wait on it.
 struct MultipartParser {
     enum Event: Equatable {
         case partStart(MultipartPartHeaders)

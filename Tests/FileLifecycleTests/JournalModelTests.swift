@@ -1,6 +1,7 @@
 import DropEngine
 import DropFormats
 import Foundation
+import SandboxTestSupport
 import Testing
 
 /// The journal's promise, checked against random histories rather than the few a person thinks
