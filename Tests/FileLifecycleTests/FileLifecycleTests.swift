@@ -12,14 +12,15 @@ import Testing
 /// and starting again on the same journal. No binary is spawned.
 @Suite("A file's lifecycle, in process")
 struct FileLifecycleTests {
-    /// A workspace: its config (one stream pipeline, two rows a batch), journal and processor.
+    /// A workspace: its config (one pipeline, stream unless `settings` say otherwise, two rows a
+    /// batch), journal and processor.
     struct Workspace {
         let root: String
         let config: DropConfig
         let journal: Journal
         let client: OpenlayerClient
 
-        init(sandbox: InProcessSandbox, batchRows: Int = 2) throws {
+        init(sandbox: InProcessSandbox, batchRows: Int = 2, settings: [String] = ["mode: stream"]) throws {
             root = NSTemporaryDirectory() + "lifecycle-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: root + "/inbox/fraud", withIntermediateDirectories: true)
             config = try ConfigLoader.parse(
@@ -32,11 +33,11 @@ struct FileLifecycleTests {
                         project: Lifecycle
                         taskType: tabular-classification
                         inferencePipeline: production
-                        mode: stream
+                        \(settings.joined(separator: "\n    "))
                         batchRows: \(batchRows)
                         maxBatchesInFlight: 1
                         dataConfig: {classNames: [legit, fraud], featureNames: [amount, merchant], categoricalFeatureNames: [merchant],
-                          predictionsColumnName: prediction, predictionScoresColumnName: scores}
+                          predictionsColumnName: prediction, predictionScoresColumnName: scores, labelColumnName: label}
                     """,
                 file: "config.yaml", relativeTo: root, environment: ["OPENLAYER_API_KEY": InProcessSandbox.apiKey])
             try config.directories.prepareOutputFolders()

@@ -28,7 +28,7 @@ extension InProcessSandbox {
         }
     }
 
-    private func request(_ method: String, _ path: String, body: String? = nil) async throws -> JSONValue {
+    func request(_ method: String, _ path: String, body: String? = nil) async throws -> JSONValue {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
         request.headers.add(name: "Authorization", value: "Bearer \(Self.apiKey)")
