@@ -39,10 +39,13 @@ let package = Package(
             dependencies: ["CInotifyTools"],
             swiftSettings: strict
         ),
-        // Streaming readers and writers of the file formats: CSV, JSONL, JSON, Arrow IPC, tar.gz.
+        // The JSON value, parser and writer (key order kept, integers apart from doubles); no zlib, Arrow or tar.
+        .target(name: "DropJSON", swiftSettings: strict),
+        // Streaming readers and writers of the file formats: CSV, JSONL, Arrow IPC, tar.gz.
         .target(
             name: "DropFormats",
             dependencies: [
+                "DropJSON",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -52,7 +55,7 @@ let package = Package(
         .target(
             name: "OpenlayerAPI",
             dependencies: [
-                "DropFormats",
+                "DropJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,6 +74,7 @@ let package = Package(
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 "CHashing",
                 "DropFormats",
+                "DropJSON",
                 "OpenlayerAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -114,6 +118,7 @@ let package = Package(
             name: "OpenlayerSandbox",
             dependencies: [
                 "DropFormats",
+                "DropJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -143,25 +148,28 @@ let package = Package(
         // normally, it replays the files it is given, which the tests do with the seed corpus.
         .executableTarget(
             name: "DropFuzz",
-            dependencies: ["DropEngine", "DropFormats"],
+            dependencies: ["DropEngine", "DropFormats", "DropJSON"],
             path: "Fuzz/Harness",
             swiftSettings: strict
         ),
+        .testTarget(name: "DropJSONTests", dependencies: ["DropJSON"], swiftSettings: strict),
         .testTarget(
-            name: "DropFormatsTests", dependencies: ["DropFormats", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+            name: "DropFormatsTests", dependencies: ["DropFormats", "DropJSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerAPITests",
             dependencies: ["OpenlayerAPI", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "DropJSON", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
         // FileProcessor in process against the in-process sandbox: the middle layer, without binaries.
         .testTarget(
             name: "FileLifecycleTests",
             dependencies: [
                 "DropEngine",
                 "DropFormats",
+                "DropJSON",
                 "OpenlayerAPI",
                 "OpenlayerSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -176,6 +184,7 @@ let package = Package(
             dependencies: [
                 "OpenlayerSandbox",
                 "DropFormats",
+                "DropJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -192,6 +201,7 @@ let package = Package(
                 "DropFuzz",
                 "DropEngine",
                 "DropFormats",
+                "DropJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 import Foundation
 
 /// The Arrow harness: rows made from the input are written with `ArrowStreamWriter` and must read

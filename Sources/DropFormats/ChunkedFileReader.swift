@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DropJSON
 
 /// A sliding window over a file, or over one byte range of it, filled 64 KiB at a time with
 /// plain `read()`.

@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 import Hummingbird
 
 /// `PUT /v1/inference-pipelines/{id}/rows?inferenceId=ID` with `{"row": {...}, "config": {...}}`:

@@ -1,6 +1,7 @@
 import CHashing
 @testable import DropEngine
 import DropFormats
+import DropJSON
 import Foundation
 import OpenlayerAPI
 import Testing

@@ -1,5 +1,6 @@
 import Crypto
 import DropFormats
+import DropJSON
 import Foundation
 import Testing
 

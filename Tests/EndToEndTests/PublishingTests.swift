@@ -1,5 +1,6 @@
 import DropEngine
 import DropFormats
+import DropJSON
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DropFormats
+import DropJSON
 import Foundation
 import Hummingbird
 import Logging

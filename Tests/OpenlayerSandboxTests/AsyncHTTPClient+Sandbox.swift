@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DropFormats
+import DropJSON
 import Hummingbird
 
 /// Requests sent with AsyncHTTPClient, the client the uploader uses.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DropFormats
+import DropJSON
 import OpenlayerSandbox
 import Testing
 

@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 
 /// Navigation helpers for reading answers in tests.
 extension JSONValue {

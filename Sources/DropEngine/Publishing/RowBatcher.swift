@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import DropFormats
+import DropJSON
 import OpenlayerAPI
 
 /// Cuts a stream of rows into request bodies of at most `maxRows` rows and at most `maxBytes`

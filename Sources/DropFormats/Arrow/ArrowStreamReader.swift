@@ -1,3 +1,5 @@
+import DropJSON
+
 /// Reads an Arrow IPC stream, one record batch at a time, back into rows of `JSONValue`s: the
 /// local sandbox server reads what it receives with this, as Openlayer reads it with pyarrow.
 ///
