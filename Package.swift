@@ -168,7 +168,6 @@ let package = Package(
             name: "FileLifecycleTests",
             dependencies: [
                 "DropEngine",
-                "DropFormats",
                 "DropJSON",
                 "OpenlayerAPI",
                 "OpenlayerSandbox",

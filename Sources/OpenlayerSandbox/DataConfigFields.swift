@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 
 /// Reads the column names the data routes act on from a request's `config`.

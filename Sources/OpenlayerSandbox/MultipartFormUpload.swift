@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 import Hummingbird
 

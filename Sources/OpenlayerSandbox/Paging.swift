@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 
 /// The `page`/`perPage` window of a list route and the `_meta` object that describes it.

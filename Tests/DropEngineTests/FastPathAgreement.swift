@@ -1,5 +1,4 @@
 @testable import DropEngine
-import DropFormats
 import DropJSON
 import Testing
 

@@ -1,5 +1,4 @@
 import Crypto
-import DropFormats
 import DropJSON
 import Foundation
 import Testing

@@ -1,5 +1,4 @@
 import DropEngine
-import DropFormats
 import DropJSON
 import Foundation
 import Testing

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import DropEngine
-import DropFormats
 import DropJSON
 import Foundation
 import Logging

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import DropFormats
 import DropJSON
 import OpenlayerSandbox
 import Testing

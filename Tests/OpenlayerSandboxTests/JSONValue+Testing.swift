@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 
 /// Navigation helpers for reading answers in tests.

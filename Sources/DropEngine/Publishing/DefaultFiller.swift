@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 
 /// Gives every row an inference id and a timestamp where it has none.

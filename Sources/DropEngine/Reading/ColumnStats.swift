@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 
 /// The JSON types a column's sent values hold: enough to give the column one type, as pandas

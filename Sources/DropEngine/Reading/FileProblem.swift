@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 
 /// Something wrong with a file as a whole, so that none of it is sent: where, when there is

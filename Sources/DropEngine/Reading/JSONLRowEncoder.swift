@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 
 /// The fast path of a JSONL row: reads the line's bytes once, types each value in place and

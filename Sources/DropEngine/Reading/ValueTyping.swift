@@ -1,4 +1,3 @@
-import DropFormats
 import DropJSON
 
 /// Turns one cell into the JSON value its column's kind asks for, or says what was expected.
