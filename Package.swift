@@ -41,7 +41,7 @@ let package = Package(
         ),
         // The JSON value, parser and writer (key order kept, integers apart from doubles); no zlib, Arrow or tar.
         .target(name: "DropJSON", swiftSettings: strict),
-        // Streaming readers and writers of the file formats: CSV, JSONL, Arrow IPC, tar.gz.
+        // The file formats as the product needs them: streaming CSV and JSONL readers; CSV, Arrow IPC and tar.gz writers.
         .target(
             name: "DropFormats",
             dependencies: [
@@ -51,6 +51,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Reads back what openlayer-drop writes (Arrow IPC streams, tar.gz packages), for the sandbox, tests and fuzzing.
+        .target(name: "PackageReading", dependencies: ["DropFormats", "DropJSON"], swiftSettings: strict),
         // Openlayer's REST API; knows nothing about files.
         .target(
             name: "OpenlayerAPI",
@@ -119,6 +121,7 @@ let package = Package(
             dependencies: [
                 "DropFormats",
                 "DropJSON",
+                "PackageReading",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -148,7 +151,7 @@ let package = Package(
         // normally, it replays the files it is given, which the tests do with the seed corpus.
         .executableTarget(
             name: "DropFuzz",
-            dependencies: ["DropEngine", "DropFormats", "DropJSON"],
+            dependencies: ["DropEngine", "DropFormats", "DropJSON", "PackageReading"],
             path: "Fuzz/Harness",
             swiftSettings: strict
         ),
@@ -156,13 +159,16 @@ let package = Package(
         .testTarget(
             name: "DropFormatsTests", dependencies: ["DropFormats", "DropJSON", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+        // The readers, and the writers' round trips through them, pyarrow, gzip and GNU tar.
+        .testTarget(
+            name: "PackageReadingTests", dependencies: ["PackageReading", "DropFormats", "DropJSON"], swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerAPITests",
             dependencies: ["OpenlayerAPI", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "DropJSON", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "DropJSON", "PackageReading", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
         // FileProcessor in process against the in-process sandbox: the middle layer, without binaries.
         .testTarget(
             name: "FileLifecycleTests",

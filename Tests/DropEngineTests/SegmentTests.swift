@@ -4,6 +4,7 @@ import DropFormats
 import DropJSON
 import Foundation
 import OpenlayerAPI
+import PackageReading
 import Testing
 
 /// A big file is read by several threads at once, each its own segment: the rows published must

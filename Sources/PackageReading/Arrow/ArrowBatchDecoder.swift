@@ -1,3 +1,4 @@
+import DropFormats
 import DropJSON
 
 /// Turns the body of one record batch back into rows of `JSONValue`s, checking every offset and
