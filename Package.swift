@@ -39,20 +39,25 @@ let package = Package(
             dependencies: ["CInotifyTools"],
             swiftSettings: strict
         ),
-        // Streaming readers and writers of the file formats: CSV, JSONL, JSON, Arrow IPC, tar.gz.
+        // The JSON value, parser and writer (key order kept, integers apart from doubles); no zlib, Arrow or tar.
+        .target(name: "DropJSON", swiftSettings: strict),
+        // The file formats as the product needs them: streaming CSV and JSONL readers; CSV, Arrow IPC and tar.gz writers.
         .target(
             name: "DropFormats",
             dependencies: [
+                "DropJSON",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
+        // Reads back what openlayer-drop writes (Arrow IPC streams, tar.gz packages), for the sandbox, tests and fuzzing.
+        .target(name: "PackageReading", dependencies: ["DropFormats", "DropJSON"], swiftSettings: strict),
         // Openlayer's REST API; knows nothing about files.
         .target(
             name: "OpenlayerAPI",
             dependencies: [
-                "DropFormats",
+                "DropJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,6 +76,7 @@ let package = Package(
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 "CHashing",
                 "DropFormats",
+                "DropJSON",
                 "OpenlayerAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -114,6 +120,8 @@ let package = Package(
             name: "OpenlayerSandbox",
             dependencies: [
                 "DropFormats",
+                "DropJSON",
+                "PackageReading",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -143,19 +151,24 @@ let package = Package(
         // normally, it replays the files it is given, which the tests do with the seed corpus.
         .executableTarget(
             name: "DropFuzz",
-            dependencies: ["DropEngine", "DropFormats"],
+            dependencies: ["DropEngine", "DropFormats", "DropJSON", "PackageReading"],
             path: "Fuzz/Harness",
             swiftSettings: strict
         ),
+        .testTarget(name: "DropJSONTests", dependencies: ["DropJSON"], swiftSettings: strict),
         .testTarget(
-            name: "DropFormatsTests", dependencies: ["DropFormats", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+            name: "DropFormatsTests", dependencies: ["DropFormats", "DropJSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        // The readers, and the writers' round trips through them, pyarrow, gzip and GNU tar.
+        .testTarget(
+            name: "PackageReadingTests", dependencies: ["PackageReading", "DropFormats", "DropJSON"], swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(
             name: "OpenlayerAPITests",
             dependencies: ["OpenlayerAPI", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "DropJSON", "PackageReading", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
         // The sandbox run in the test's own process, one way for every test target that wants it.
         .target(
             name: "SandboxTestSupport",
@@ -173,6 +186,7 @@ let package = Package(
             dependencies: [
                 "DropEngine",
                 "DropFormats",
+                "DropJSON",
                 "OpenlayerAPI",
                 "SandboxTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -185,6 +199,7 @@ let package = Package(
             dependencies: [
                 "OpenlayerSandbox",
                 "DropFormats",
+                "DropJSON",
                 "SandboxTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -200,6 +215,7 @@ let package = Package(
                 "DropFuzz",
                 "DropEngine",
                 "DropFormats",
+                "DropJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -1,5 +1,7 @@
 import DropFormats
+import DropJSON
 import Foundation
+import PackageReading
 
 /// The Arrow harness: rows made from the input are written with `ArrowStreamWriter` and must read
 /// back with `ArrowStreamReader` as exactly those rows; then the input itself, read as a stream,

@@ -1,5 +1,6 @@
 import DropEngine
 import DropFormats
+import DropJSON
 import Foundation
 
 /// What each harness feeds one input to. Any input may be refused with an error; none may crash,

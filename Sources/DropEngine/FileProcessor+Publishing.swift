@@ -1,4 +1,3 @@
-import DropFormats
 import Foundation
 import Logging
 import OpenlayerAPI

@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 import Foundation
 
 /// A first config guessed from a sample of predictions, for `openlayer-drop init`: the columns'

@@ -1,3 +1,5 @@
+import DropJSON
+
 /// Finds the next delimiter a word (8 bytes) at a time: most fields are shorter than a word, so
 /// one load and a few arithmetic steps replace a compare and a branch per byte.
 enum ByteWords {

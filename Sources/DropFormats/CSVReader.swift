@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DropJSON
 
 /// Streams the records of an RFC 4180 CSV file, one at a time, in memory proportional to
 /// the largest record, so that multi-gigabyte drops can be published without loading them.

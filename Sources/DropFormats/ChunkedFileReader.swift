@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DropJSON
 
 /// A sliding window over a file, or over one byte range of it, filled 64 KiB at a time with
 /// plain `read()`.
@@ -19,7 +20,9 @@ import Darwin
 /// whole; `onBytes` then sees the compressed bytes, the file as dropped. Compressed data that is
 /// damaged ends the window as the end of the file would, with `damage` saying why: the readers
 /// stop there and the survey reports it.
-final class ChunkedFileReader {
+///
+/// Package-visible: PackageReading's Arrow stream reader reads through it too.
+package final class ChunkedFileReader {
     static let chunkSize = 64 * 1024
 
     let path: String
@@ -31,7 +34,7 @@ final class ChunkedFileReader {
     /// Bytes `0..<count` are valid; the readers keep offsets into them.
     private(set) var storage: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
-    private(set) var count = 0
+    package private(set) var count = 0
     /// Set once `read()` has returned 0, or the range is read; nothing more will arrive.
     private(set) var isAtEnd = false
     /// Where `storage[0]` is in the file.
@@ -47,7 +50,7 @@ final class ChunkedFileReader {
     /// - Parameter range: the bytes to read; nil for the whole file. A range starting past 0
     ///   is read as it is: no byte order mark is looked for there.
     ///   A gzip file is read whole: it has no places to start in the middle.
-    init(
+    package init(
         path: String, range: Range<Int64>? = nil, decompression: Decompression = .none, onBytes: ((UnsafeRawBufferPointer) -> Void)?
     ) throws(FileReadError) {
         if case .gzip(let maxExpansionRatio) = decompression {
@@ -84,13 +87,13 @@ final class ChunkedFileReader {
     }
 
     /// The valid bytes, for parsers that want bounds-aware slices.
-    var bytes: UnsafeRawBufferPointer {
+    package var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage, count: count)
     }
 
     /// Forgets bytes `0..<offset` (records already returned) by moving the rest to the
     /// front. Callers subtract `offset` from every offset they hold.
-    func discard(upTo offset: Int) {
+    package func discard(upTo offset: Int) {
         precondition(offset >= 0 && offset <= count)
         guard offset > 0 else { return }
         let remaining = count - offset
@@ -159,7 +162,7 @@ final class ChunkedFileReader {
 
     /// Fills until at least `minimum` bytes are in the window or the file ends, for
     /// look-ahead such as the byte order mark.
-    func fill(atLeast minimum: Int) throws(FileReadError) {
+    package func fill(atLeast minimum: Int) throws(FileReadError) {
         while count < minimum, try fill() {}
     }
 

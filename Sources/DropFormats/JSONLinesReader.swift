@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DropJSON
 
 /// Streams a JSON Lines file, one object per line, in memory proportional to the longest
 /// line. Lines are found with `memchr`, which is far faster than the parser, so splitting

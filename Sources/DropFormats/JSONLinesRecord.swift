@@ -1,3 +1,5 @@
+import DropJSON
+
 /// One non-blank line of a JSONL file. A bad line is a value, not a thrown error, because
 /// one malformed row among millions must be reported and skipped, not stop the file.
 public struct JSONLinesRecord: Sendable {

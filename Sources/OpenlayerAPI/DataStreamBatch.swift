@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import NIOCore
 
 /// The body of one `POST /inference-pipelines/{id}/data-stream` call: `{"config":…,"rows":[…]}`.

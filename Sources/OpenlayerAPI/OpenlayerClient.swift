@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import DropFormats
+import DropJSON
 import Foundation
 import Logging
 import NIOCore

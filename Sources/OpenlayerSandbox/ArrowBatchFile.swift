@@ -1,4 +1,5 @@
-import DropFormats
+import DropJSON
+import PackageReading
 
 /// An uploaded batch file, read as the Arrow IPC stream the SDK writes
 /// (`pyarrow.ipc.RecordBatchStreamWriter`), one record batch at a time.

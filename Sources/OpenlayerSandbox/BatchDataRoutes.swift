@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// `POST /v1/inference-pipelines/{id}/data` with `{"storageUri", "performDataMerge", "config"}`:

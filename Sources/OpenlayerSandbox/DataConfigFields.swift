@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// Reads the column names the data routes act on from a request's `config`.
 ///

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

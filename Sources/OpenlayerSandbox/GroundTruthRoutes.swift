@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// `GET /v1/sandbox/ground-truths?pipelineId=`: sandbox-only read-back of the pending ground

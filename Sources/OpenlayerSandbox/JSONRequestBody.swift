@@ -1,9 +1,9 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// Reads a request body as a `JSONValue`.
 ///
-/// Bodies are parsed with DropFormats' parser instead of `Codable` because the data-stream
+/// Bodies are parsed with DropJSON's parser instead of `Codable` because the data-stream
 /// route must keep each row exactly as sent — integer or double, key order — to store it and
 /// hand it back to tests that check the uploader did not change a value's type.
 enum JSONRequestBody {

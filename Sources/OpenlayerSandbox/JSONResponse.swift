@@ -1,7 +1,7 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
-/// Builds JSON responses from DropFormats' `JSONValue`.
+/// Builds JSON responses from DropJSON's `JSONValue`.
 ///
 /// The sandbox writes its answers with the same writer the uploader uses rather than with
 /// `Codable`: stored rows must come back byte-for-byte in the types and key order they were

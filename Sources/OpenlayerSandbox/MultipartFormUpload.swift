@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// Receives an upload made as a multipart form (S3's presigned POST, a local deployment's

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// The `page`/`perPage` window of a list route and the `_meta` object that describes it.
 ///

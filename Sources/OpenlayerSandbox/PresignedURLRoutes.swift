@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 #if canImport(FoundationEssentials)

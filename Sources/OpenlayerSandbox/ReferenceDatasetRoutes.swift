@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// `GET /v1/sandbox/reference-datasets?pipelineId=`: sandbox-only read-back of the reference

@@ -1,4 +1,6 @@
 import DropFormats
+import DropJSON
+import PackageReading
 
 /// Unpacks an uploaded reference-dataset tarball, as the SDK's `upload_reference_dataframe`
 /// makes it: a gzip tar of a `reference_dataset/` folder with `dataset.csv` and

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// `GET /v1/inference-pipelines/{id}/rows`: sandbox-only read-back of streamed rows.

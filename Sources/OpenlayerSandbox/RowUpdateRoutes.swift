@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// `PUT /v1/inference-pipelines/{id}/rows?inferenceId=ID` with `{"row": {...}, "config": {...}}`:

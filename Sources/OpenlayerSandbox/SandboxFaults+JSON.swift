@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// The JSON form of `SandboxFaults`, read by `PUT /v1/sandbox/faults` and answered by all the
 /// fault routes.

@@ -1,3 +1,6 @@
+import DropJSON
+
+
 /// The faults the sandbox injects, so that a client's delivery guarantees (retries, back-off,
 /// no lost and no silently duplicated rows) can be tested against a server that misbehaves the
 /// way real ones do: overloaded, slow, cut off, or refusing the key.

@@ -47,7 +47,7 @@ struct StreamedRowRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     /// The value of the config's `inferenceIdColumnName` column, rendered as text, or `nil`
     /// when the config names no such column or the row lacks it.
     var inferenceId: String?
-    /// The row as compact JSON written by DropFormats' writer: types and key order preserved.
+    /// The row as compact JSON written by DropJSON's writer: types and key order preserved.
     var rowJSON: String
     /// The `DataRequestRecord.id` of the call that brought the row, so duplicates published by a
     /// retried call can be told apart from one call that repeated an id.

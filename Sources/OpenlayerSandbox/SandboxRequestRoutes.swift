@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// `GET /v1/sandbox/requests?pipelineId=`: the log of data requests and uploads, in arrival order.

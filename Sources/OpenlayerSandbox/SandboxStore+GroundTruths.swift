@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import GRDB
 
 /// Batch files and ground truths: rows stored from a file, or merged into stored rows.

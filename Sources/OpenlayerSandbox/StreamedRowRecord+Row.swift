@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 extension StreamedRowRecord {
     /// A row to store as published, whatever route brought it (data-stream or a batch file),

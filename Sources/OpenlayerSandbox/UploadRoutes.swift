@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 import Hummingbird
 
 #if canImport(Glibc)

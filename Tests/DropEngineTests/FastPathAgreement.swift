@@ -1,5 +1,5 @@
 @testable import DropEngine
-import DropFormats
+import DropJSON
 import Testing
 
 /// The check both fast paths' tests make of a row they took: `RowTyper` types the same record

@@ -1,5 +1,5 @@
 @testable import DropEngine
-import DropFormats
+import DropJSON
 import OpenlayerAPI
 
 /// The fraud pipeline of the samples, in code.

@@ -1,5 +1,5 @@
 @testable import DropEngine
-import DropFormats
+import DropJSON
 import Foundation
 import Testing
 

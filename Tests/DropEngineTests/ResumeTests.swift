@@ -1,5 +1,6 @@
 @testable import DropEngine
 import DropFormats
+import DropJSON
 import Foundation
 import OpenlayerAPI
 import Testing

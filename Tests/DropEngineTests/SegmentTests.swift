@@ -1,8 +1,10 @@
 import CHashing
 @testable import DropEngine
 import DropFormats
+import DropJSON
 import Foundation
 import OpenlayerAPI
+import PackageReading
 import Testing
 
 /// A big file is read by several threads at once, each its own segment: the rows published must

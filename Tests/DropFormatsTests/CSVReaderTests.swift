@@ -1,5 +1,6 @@
 import Testing
 import DropFormats
+import DropJSON
 import Glibc
 
 /// Reads every record of `text` written to a temporary file.

@@ -1,5 +1,6 @@
 import Testing
 import DropFormats
+import DropJSON
 
 private func readAll(_ bytes: [UInt8], onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> [JSONLinesRecord] {
     let file = try TemporaryFile(bytes, name: "drop.jsonl")

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Foundation
 
 /// A temporary root with a config for the fraud pipeline, an inbox, and the watcher binary.

@@ -1,5 +1,5 @@
 import Crypto
-import DropFormats
+import DropJSON
 import Foundation
 import Testing
 

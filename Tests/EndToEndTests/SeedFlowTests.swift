@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Foundation
 import Testing
 

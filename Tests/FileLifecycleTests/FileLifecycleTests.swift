@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import DropEngine
-import DropFormats
+import DropJSON
 import Foundation
 import Logging
 import OpenlayerAPI

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import DropFormats
+import DropJSON
 import NIOCore
 import SandboxTestSupport
 

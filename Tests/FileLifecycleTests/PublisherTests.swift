@@ -1,5 +1,5 @@
 import DropEngine
-import DropFormats
+import DropJSON
 import Foundation
 import SandboxTestSupport
 import Testing

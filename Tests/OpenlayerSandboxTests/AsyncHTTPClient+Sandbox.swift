@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import DropFormats
+import DropJSON
 import Hummingbird
 
 /// Requests sent with AsyncHTTPClient, the client the uploader uses.

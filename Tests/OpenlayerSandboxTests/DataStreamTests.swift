@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Testing
 
 /// The data-stream route: rows are stored exactly as sent and read back by id or in order.

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Testing
 
 /// `GET`, `PUT` and `DELETE /v1/sandbox/faults`: the shape of the state, whole replacement,

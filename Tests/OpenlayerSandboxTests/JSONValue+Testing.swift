@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// Navigation helpers for reading answers in tests.
 extension JSONValue {

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -15,7 +15,7 @@ struct SandboxClient: Sendable {
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var text: String
-        /// The body parsed with DropFormats' parser, so integers and doubles stay apart.
+        /// The body parsed with DropJSON's parser, so integers and doubles stay apart.
         var json: JSONValue {
             get throws { try JSONParser.parse(text) }
         }

@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 import Foundation
 
 /// Collects the rows of a file that are not published — refused by validation or by the

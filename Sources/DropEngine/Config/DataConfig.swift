@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import OpenlayerAPI
 
 /// Openlayer's data config, under Openlayer's own camelCase names, for all four task types.

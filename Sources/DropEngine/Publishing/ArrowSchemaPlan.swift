@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 
 /// The Arrow columns of a bulk upload: the columns that are sent, each typed as the stream
 /// path would type its JSON values, so both paths publish the same thing.

@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 
 /// The rows of one request as they were read, kept until its outcome is known: if the server
 /// refuses the request, they go to the rejected rows file as the file spelled them.

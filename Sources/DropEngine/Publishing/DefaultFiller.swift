@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// Gives every row an inference id and a timestamp where it has none.
 struct DefaultFiller {

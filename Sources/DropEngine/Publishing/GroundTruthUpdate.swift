@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import OpenlayerAPI
 
 /// One ground truth as Openlayer's row update: `PUT /inference-pipelines/{id}/rows?inferenceId=`

@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 import Foundation
 import Yams
 

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import DropFormats
+import DropJSON
 import OpenlayerAPI
 
 /// Cuts a stream of rows into request bodies of at most `maxRows` rows and at most `maxBytes`

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// `CSVCell`'s rules read straight off a cell's bytes, for the fast path of `CSVRowEncoder`.
 ///

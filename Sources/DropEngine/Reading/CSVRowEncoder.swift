@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 import OpenlayerAPI
 
 /// Which columns a pipeline's files must have and how each is typed, derived once per

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// The JSON types a column's sent values hold: enough to give the column one type
 /// (`ColumnType`), as pandas gives each column one dtype.

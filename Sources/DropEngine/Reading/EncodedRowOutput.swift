@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// Where `CSVRowEncoder` writes a row: the JSON of a request body, or nowhere.
 ///

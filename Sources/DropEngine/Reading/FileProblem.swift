@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// Something wrong with a file as a whole, so that none of it is sent: where, when there is
 /// a place to point at, and what was expected.

@@ -1,5 +1,6 @@
 import Crypto
 import DropFormats
+import DropJSON
 import Foundation
 
 /// What a first pass over a dropped file learned, before a single row is sent: its identity,

@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// The fast path of a JSONL row: reads the line's bytes once, types each value in place and
 /// writes the row's JSON from those bytes, with no `JSONValue` or `String` per value.

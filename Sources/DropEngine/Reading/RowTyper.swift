@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// Turns a record as read into the row that is sent: every value typed by its column's kind.
 struct RowTyper {

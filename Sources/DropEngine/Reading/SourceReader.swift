@@ -1,4 +1,5 @@
 import DropFormats
+import DropJSON
 
 /// One record as read, before typing.
 enum SourceRecord: Sendable {

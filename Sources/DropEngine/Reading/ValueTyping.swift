@@ -1,4 +1,4 @@
-import DropFormats
+import DropJSON
 
 /// Turns one cell into the JSON value its column's kind asks for, or says what was expected.
 ///

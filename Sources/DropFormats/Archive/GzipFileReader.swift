@@ -18,8 +18,10 @@ import NIOCore
 /// before that is a truncated archive; zlib itself checks the CRC-32 and length trailer.
 /// Members may follow one another (`cat a.gz b.gz` is valid gzip); anything else after the
 /// last one is rejected as damage.
-final class GzipFileReader {
-    static let chunkSize = 64 * 1024
+///
+/// Package-visible: PackageReading's `TarGzReader` reads archives through it.
+package final class GzipFileReader {
+    package static let chunkSize = 64 * 1024
 
     let path: String
     private let descriptor: Int32
@@ -39,7 +41,7 @@ final class GzipFileReader {
 
     /// - Parameter maxExpansionRatio: past `Decompression.expansionAllowance` decompressed bytes,
     ///   more than this many per compressed byte is refused as damage (a decompression bomb).
-    init(path: String, maxExpansionRatio: Int? = nil, onCompressedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+    package init(path: String, maxExpansionRatio: Int? = nil, onCompressedBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         self.onCompressedBytes = onCompressedBytes
         self.maxExpansionRatio = maxExpansionRatio
         let descriptor = try RegularFile.openForReading(path)
@@ -64,7 +66,7 @@ final class GzipFileReader {
 
     /// Shows `body` the next decompressed bytes, at most `maxCount` of them, and returns how
     /// many it saw: 0 only at the end of the data.
-    func nextBytes(upTo maxCount: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+    package func nextBytes(upTo maxCount: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         precondition(maxCount > 0)
         if plain.readableBytes == 0, try !refill() { return 0 }
         let count = min(maxCount, plain.readableBytes)
@@ -73,35 +75,6 @@ final class GzipFileReader {
         }
         plain.moveReaderIndex(forwardBy: count)
         return count
-    }
-
-    /// Exactly `count` bytes; nil if the data ended before the first of them, fewer than
-    /// `count` if it ended in between (the caller decides whether that is damage).
-    func nextBytes(exactly count: Int) throws -> [UInt8]? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        while bytes.count < count {
-            let received = try nextBytes(upTo: count - bytes.count) { bytes.append(contentsOf: $0) }
-            if received == 0 { return bytes.isEmpty ? nil : bytes }
-        }
-        return bytes
-    }
-
-    /// Skips `count` bytes; returns false if the data ended first.
-    func skip(_ count: Int64) throws -> Bool {
-        var left = count
-        while left > 0 {
-            let skipped = try nextBytes(upTo: Int(min(left, Int64(Self.chunkSize)))) { _ in }
-            if skipped == 0 { return false }
-            left -= Int64(skipped)
-        }
-        return true
-    }
-
-    /// Reads to the end of the last member, so zlib checks the CRC-32 of every byte even when
-    /// the caller needs nothing past the tar end blocks.
-    func drain() throws {
-        while try skip(Int64(Self.chunkSize)) {}
     }
 
     /// Decompresses until `plain` holds at least one new byte (true) or the data has ended

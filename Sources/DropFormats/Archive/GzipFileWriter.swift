@@ -15,7 +15,10 @@ import NIOCore
 /// CompressNIO reports "the output buffer is full" in two ways: `.no` flushes return quietly
 /// with input left over, while `.finish` throws `bufferOverflow` until zlib has written the
 /// trailer. Both loops below drain `output` to the file and go again.
-final class GzipFileWriter {
+///
+/// Package-visible for `writeAll` and `describe`, which PackageReading's `TarGzReader` extracts
+/// files with.
+package final class GzipFileWriter {
     static let chunkSize = 64 * 1024
 
     let path: String
@@ -131,7 +134,7 @@ final class GzipFileWriter {
     }
 
     /// `write(2)` until every byte is out, resuming after signals and short writes.
-    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+    package static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
         var offset = 0
         while offset < bytes.count {
             let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -143,7 +146,7 @@ final class GzipFileWriter {
         }
     }
 
-    static func describe(_ code: Int32) -> String {
+    package static func describe(_ code: Int32) -> String {
         strerror(code).map { String(cString: $0) } ?? "error \(code)"
     }
 }

@@ -1,53 +1,63 @@
 /// The 512-byte ustar header block (POSIX.1-1988), built by `TarGzWriter` and read back by
-/// `TarGzReader`.
+/// PackageReading's `TarGzReader`.
 ///
 /// Only what a reference-dataset upload needs is written: regular files and directories,
 /// owned by root, names up to 255 bytes through the ustar `prefix` field. Reading is wider,
 /// because archives also come from GNU tar and Python's `tarfile`: GNU's "ustar  " magic and
-/// base-256 sizes are understood here, GNU long names and pax records in `TarExtendedHeader`.
-struct TarHeader {
-    static let blockSize = 512
+/// base-256 sizes are understood by `decode` (in PackageReading), GNU long names and pax
+/// records by `TarExtendedHeader`. The layout is package-visible for that reading.
+package struct TarHeader {
+    package static let blockSize = 512
     /// The largest size the 11 octal digits of the size field hold (8 GiB - 1); larger files
     /// get GNU's base-256 form, which GNU tar and Python read.
     static let largestOctalSize: Int64 = 0o77777777777
 
-    enum Field {
-        static let name = 0..<100
-        static let mode = 100..<108
-        static let uid = 108..<116
-        static let gid = 116..<124
-        static let size = 124..<136
-        static let mtime = 136..<148
-        static let checksum = 148..<156
-        static let typeflag = 156
-        static let magic = 257..<263
-        static let version = 263..<265
-        static let uname = 265..<297
-        static let gname = 297..<329
-        static let devmajor = 329..<337
-        static let devminor = 337..<345
-        static let prefix = 345..<500
+    package enum Field {
+        package static let name = 0..<100
+        package static let mode = 100..<108
+        package static let uid = 108..<116
+        package static let gid = 116..<124
+        package static let size = 124..<136
+        package static let mtime = 136..<148
+        package static let checksum = 148..<156
+        package static let typeflag = 156
+        package static let magic = 257..<263
+        package static let version = 263..<265
+        package static let uname = 265..<297
+        package static let gname = 297..<329
+        package static let devmajor = 329..<337
+        package static let devminor = 337..<345
+        package static let prefix = 345..<500
     }
 
-    enum TypeFlag {
-        static let file = UInt8(ascii: "0")
-        static let oldFile = UInt8(0)
-        static let contiguousFile = UInt8(ascii: "7")
-        static let directory = UInt8(ascii: "5")
-        static let paxRecords = UInt8(ascii: "x")
-        static let paxGlobalRecords = UInt8(ascii: "g")
-        static let gnuLongName = UInt8(ascii: "L")
-        static let gnuLongLinkName = UInt8(ascii: "K")
+    package enum TypeFlag {
+        package static let file = UInt8(ascii: "0")
+        package static let oldFile = UInt8(0)
+        package static let contiguousFile = UInt8(ascii: "7")
+        package static let directory = UInt8(ascii: "5")
+        package static let paxRecords = UInt8(ascii: "x")
+        package static let paxGlobalRecords = UInt8(ascii: "g")
+        package static let gnuLongName = UInt8(ascii: "L")
+        package static let gnuLongLinkName = UInt8(ascii: "K")
     }
 
-    var name: String
-    var typeflag: UInt8
-    var size: Int64
-    var mode: Int
-    var mtime: Int64
+    package var name: String
+    package var typeflag: UInt8
+    package var size: Int64
+    package var mode: Int
+    package var mtime: Int64
     /// False when the stored name was not valid UTF-8 and `name` holds replacement
     /// characters; the reader rejects such an entry once it knows how much to skip.
-    var nameIsUTF8 = true
+    package var nameIsUTF8 = true
+
+    package init(name: String, typeflag: UInt8, size: Int64, mode: Int, mtime: Int64, nameIsUTF8: Bool = true) {
+        self.name = name
+        self.typeflag = typeflag
+        self.size = size
+        self.mode = mode
+        self.mtime = mtime
+        self.nameIsUTF8 = nameIsUTF8
+    }
 
     // MARK: Writing
 
@@ -125,11 +135,11 @@ struct TarHeader {
         block[field.lowerBound] = 0x80
     }
 
-    // MARK: Reading
+    // MARK: Checksum
 
     /// Both sums old tars have used: over unsigned bytes (POSIX) and over signed ones (some
     /// historic tars). The checksum field counts as eight spaces.
-    static func checksums(of block: [UInt8]) -> (unsigned: Int, signed: Int) {
+    package static func checksums(of block: [UInt8]) -> (unsigned: Int, signed: Int) {
         var unsigned = 0
         var signed = 0
         for (index, byte) in block.enumerated() {
@@ -140,83 +150,14 @@ struct TarHeader {
         return (unsigned, signed)
     }
 
-    /// The header in `block`, or nil for an all-zero block (the end of the archive).
-    /// Throws a description of what is wrong; `TarGzReader` adds the archive's path.
-    static func decode(_ block: [UInt8]) throws(TarHeaderProblem) -> TarHeader? {
-        precondition(block.count == blockSize)
-        if block.allSatisfy({ $0 == 0 }) { return nil }
-        guard block[Field.magic.lowerBound..<Field.magic.lowerBound + 5].elementsEqual("ustar".utf8) else {
-            throw TarHeaderProblem(message: "not a ustar header (no \"ustar\" magic); is this a tar archive?")
-        }
-        guard let stored = number(block[Field.checksum]) else {
-            throw TarHeaderProblem(message: "header checksum field is not a number")
-        }
-        let sums = checksums(of: block)
-        guard stored == Int64(sums.unsigned) || stored == Int64(sums.signed) else {
-            throw TarHeaderProblem(message: "header checksum mismatch (stored \(stored), computed \(sums.unsigned)); the archive is damaged")
-        }
-        guard let size = number(block[Field.size]), size >= 0 else {
-            throw TarHeaderProblem(message: "header size field is not a valid number")
-        }
-        var nameBytes = cString(block[Field.name])
-        // Only POSIX ustar has a prefix; GNU's "ustar  " keeps access times and more there.
-        if block[Field.magic].elementsEqual("ustar\0".utf8) {
-            let prefix = cString(block[Field.prefix])
-            if !prefix.isEmpty { nameBytes = prefix + [UInt8(ascii: "/")] + nameBytes }
-        }
-        return TarHeader(
-            name: String(decoding: nameBytes, as: UTF8.self),
-            typeflag: block[Field.typeflag],
-            size: size,
-            mode: Int(number(block[Field.mode]) ?? 0),
-            mtime: number(block[Field.mtime]) ?? 0,
-            nameIsUTF8: String(validating: nameBytes, as: UTF8.self) != nil
-        )
-    }
-
-    static func cString(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        Array(bytes.prefix { $0 != 0 })
-    }
-
-    /// An octal field (spaces or NULs around the digits), or a GNU base-256 one. Nil if
-    /// neither, or if it does not fit an `Int64`.
-    static func number(_ field: ArraySlice<UInt8>) -> Int64? {
-        guard let first = field.first else { return nil }
-        if first & 0x80 != 0 {
-            guard first == 0x80 else { return nil }  // 0xFF is a negative number: never a size
-            var value: Int64 = 0
-            for byte in field.dropFirst() {
-                guard value <= (Int64.max >> 8) else { return nil }
-                value = value << 8 | Int64(byte)
-            }
-            return value
-        }
-        let trimmed = field.drop { $0 == UInt8(ascii: " ") || $0 == 0 }
-        var value: Int64 = 0
-        for byte in trimmed {
-            if byte == UInt8(ascii: " ") || byte == 0 { break }
-            guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte), value <= (Int64.max >> 3) else {
-                return nil
-            }
-            value = value << 3 | Int64(byte - UInt8(ascii: "0"))
-        }
-        return value
-    }
-
     // MARK: Names
 
     /// Whether `name` stays inside the directory it is unpacked into: not empty, not
     /// absolute, no ".." component, no NUL. "./" components are harmless and allowed.
-    static func isSafeName(_ name: String) -> Bool {
+    package static func isSafeName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty, bytes.first != UInt8(ascii: "/"), !bytes.contains(0) else { return false }
         return !bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .contains { $0.elementsEqual("..".utf8) }
     }
-}
-
-/// What `TarHeader.decode` or `TarExtendedHeader` found wrong with a header, before the
-/// reader knows which archive it is in; the reader reports it as `.corrupt`.
-struct TarHeaderProblem: Error {
-    var message: String
 }

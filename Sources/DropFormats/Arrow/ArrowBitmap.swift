@@ -1,6 +1,6 @@
 /// A growing bit-packed bitmap, least significant bit first, the layout of Arrow's validity
-/// bitmaps and boolean values.
-struct ArrowBitmap {
+/// bitmaps and boolean values. PackageReading reads single bits back (`bit(_:in:)`).
+package struct ArrowBitmap {
     private(set) var bytes: [UInt8] = []
     private(set) var count = 0
 
@@ -14,10 +14,5 @@ struct ArrowBitmap {
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         count = 0
-    }
-
-    /// Bit `index` of a bitmap in a message body; the caller has checked the bounds.
-    static func bit(_ index: Int, in bitmap: UnsafeRawBufferPointer) -> Bool {
-        bitmap[index >> 3] & (1 << UInt8(index & 7)) != 0
     }
 }

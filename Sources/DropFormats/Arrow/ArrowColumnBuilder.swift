@@ -1,3 +1,5 @@
+import DropJSON
+
 /// The buffers of one column of the record batch being built. Values are checked by
 /// `extent(of:)` for the whole row before any column takes one, so a row that throws leaves
 /// the batch as it was; `append` then cannot fail.

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DropJSON
 
 /// Why an Arrow stream could not be written or read. Writing fails on the caller's data (a value
 /// that does not fit its column) or on the system; reading fails on a stream that is not Arrow

@@ -1,26 +1,32 @@
 /// The metadata of one record batch (`table RecordBatch` of Message.fbs): how many rows, and
 /// where in the body each column's buffers are. Nodes and buffers are listed depth-first, a
-/// list column's child right after the list.
-struct ArrowRecordBatchHeader {
+/// list column's child right after the list. Written here, decoded in PackageReading.
+package struct ArrowRecordBatchHeader {
     /// `struct FieldNode { length: long; null_count: long }`
-    struct Node {
-        var length: Int
-        var nullCount: Int
+    package struct Node {
+        package var length: Int
+        package var nullCount: Int
+
+        package init(length: Int, nullCount: Int) {
+            self.length = length
+            self.nullCount = nullCount
+        }
     }
 
     /// `struct Buffer { offset: long; length: long }`, the offset relative to the body's start.
-    struct Span {
-        var offset: Int
-        var length: Int
+    package struct Span {
+        package var offset: Int
+        package var length: Int
+
+        package init(offset: Int, length: Int) {
+            self.offset = offset
+            self.length = length
+        }
     }
 
-    /// Far above any real batch (a body is at most 2^40 bytes), and low enough that no
-    /// arithmetic on lengths and offsets below it can overflow.
-    static let maximumLength: Int64 = 1 << 40
-
-    var length: Int
-    var nodes: [Node]
-    var buffers: [Span]
+    package var length: Int
+    package var nodes: [Node]
+    package var buffers: [Span]
 
     /// `table RecordBatch { length; nodes; buffers; compression; variadicBufferCounts }`
     var table: FlatBufferTable {
@@ -31,30 +37,9 @@ struct ArrowRecordBatchHeader {
         ])
     }
 
-    init(length: Int, nodes: [Node], buffers: [Span]) {
+    package init(length: Int, nodes: [Node], buffers: [Span]) {
         self.length = length
         self.nodes = nodes
         self.buffers = buffers
-    }
-
-    init(_ batch: FlatBufferReader) throws(ArrowDecodingProblem) {
-        guard try batch.table(3) == nil else {
-            throw .unsupported("the record batch is compressed")
-        }
-        let length = try batch.scalar(0, default: Int64(0))
-        let nodes = try batch.int64Pairs(1) ?? []
-        let buffers = try batch.int64Pairs(2) ?? []
-        let limit = Self.maximumLength
-        guard (0...limit).contains(length), nodes.allSatisfy({ (0...limit).contains($0.0) && (0...$0.0).contains($0.1) }) else {
-            throw .malformed("a record batch has a negative or absurd length, or more nulls than values")
-        }
-        guard buffers.allSatisfy({ (0...limit).contains($0.0) && (0...limit).contains($0.1) }) else {
-            throw .malformed("a record batch has a buffer with a negative or absurd offset or length")
-        }
-        self.init(
-            length: Int(length),
-            nodes: nodes.map { Node(length: Int($0.0), nullCount: Int($0.1)) },
-            buffers: buffers.map { Span(offset: Int($0.0), length: Int($0.1)) }
-        )
     }
 }

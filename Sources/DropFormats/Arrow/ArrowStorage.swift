@@ -3,7 +3,7 @@
 /// 64-bit offsets (`large_string`, `large_list`, what pandas 3 makes of its strings). The
 /// reader reports the `ArrowType` and widens the values, so callers see one type per kind of
 /// value whoever wrote the file.
-enum ArrowStorage: Equatable {
+package enum ArrowStorage: Equatable {
     /// Little-endian integers of 1, 2, 4 or 8 bytes; unsigned only up to 4, so every value
     /// fits `Int64`.
     case integer(bytes: Int, signed: Bool)
@@ -27,7 +27,7 @@ enum ArrowStorage: Equatable {
     }
 
     /// The type a column of this storage is reported as.
-    var type: ArrowType {
+    package var type: ArrowType {
         switch self {
         case .integer: .int64
         case .floatingPoint: .double

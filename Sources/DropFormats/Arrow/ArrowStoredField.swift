@@ -1,10 +1,10 @@
 /// A field of a schema message: what callers see (`field`) and how its buffers are laid out
 /// (`storage`), which the batch decoder needs and the public schema does not show.
-struct ArrowStoredField: Equatable {
-    var field: ArrowField
-    var storage: ArrowStorage
+package struct ArrowStoredField: Equatable {
+    package var field: ArrowField
+    package var storage: ArrowStorage
 
-    init(field: ArrowField, storage: ArrowStorage) {
+    package init(field: ArrowField, storage: ArrowStorage) {
         precondition(storage.type == field.type, "a field is reported as the type its storage holds")
         self.field = field
         self.storage = storage

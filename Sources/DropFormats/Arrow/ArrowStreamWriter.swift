@@ -1,3 +1,5 @@
+import DropJSON
+
 /// Writes an Arrow IPC stream to a file, one record batch per `maxRowsPerBatch` rows (default
 /// 16384, Openlayer's SDK value); memory bounded by one batch.
 ///

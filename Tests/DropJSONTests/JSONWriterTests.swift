@@ -1,5 +1,5 @@
 import Testing
-import DropFormats
+import DropJSON
 
 private func text(_ value: JSONValue) -> String {
     String(decoding: JSONWriter.encode(value), as: UTF8.self)

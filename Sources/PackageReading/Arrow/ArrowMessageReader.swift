@@ -1,3 +1,5 @@
+import DropFormats
+
 /// Reads the encapsulated messages of an Arrow IPC stream one at a time through a
 /// `ChunkedFileReader` window, so memory is bounded by the largest message, not the file.
 /// It knows the framing (marker, length, metadata, body) and where each message starts, and

@@ -1,5 +1,7 @@
 import DropFormats
+import DropJSON
 import Foundation
+import PackageReading
 import Testing
 
 @Suite struct ArrowStreamReaderTests {

@@ -1,5 +1,7 @@
 import DropFormats
+import DropJSON
 import Foundation
+import PackageReading
 import Testing
 
 /// A fresh temporary directory for a test's Arrow files, removed when the test is done.

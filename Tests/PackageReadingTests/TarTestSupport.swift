@@ -1,5 +1,6 @@
 import DropFormats
 import Foundation
+import PackageReading
 import Testing
 
 /// A fresh directory for one archive test, removed when the test is done with it.

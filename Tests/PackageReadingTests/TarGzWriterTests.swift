@@ -1,5 +1,6 @@
 import DropFormats
 import Foundation
+import PackageReading
 import Testing
 
 @Suite struct TarGzWriterTests {

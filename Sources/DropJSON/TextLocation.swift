@@ -1,9 +1,10 @@
 /// Turns a byte offset into the line and column a person sees in an editor.
 ///
 /// Done only when reporting an error, so the hot loops never track columns; a column counts
-/// Unicode scalars (bytes that are not UTF-8 continuation bytes), not bytes.
-enum TextLocation {
-    static func locate(
+/// Unicode scalars (bytes that are not UTF-8 continuation bytes), not bytes. Visible to the
+/// package so that DropFormats' CSV and JSONL readers place their errors the way the parser does.
+package enum TextLocation {
+    package static func locate(
         offset: Int, in bytes: UnsafeRawBufferPointer, firstLine: Int
     ) -> (line: Int, column: Int) {
         var line = firstLine

@@ -1,3 +1,6 @@
+import DropFormats
+import DropJSON
+
 /// Turns the body of one record batch back into rows of `JSONValue`s, checking every offset and
 /// length against the body first: the sandbox server reads whatever a client uploads, and a
 /// bad file must be an error, not a crash. Nodes and buffers are consumed depth-first, in the

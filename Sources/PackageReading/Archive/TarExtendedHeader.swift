@@ -1,3 +1,5 @@
+import DropFormats
+
 /// What the extra entries before an entry say about it: a pax `x` entry (Python's tarfile
 /// writes one for names over 100 bytes or not ASCII) or a GNU `L` long name (GNU tar's
 /// default format). They override the name and size in the ustar header that follows.

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DropFormats
 
 /// Reads a .tar.gz entry by entry (for the local sandbox server, which unpacks what it
 /// receives).

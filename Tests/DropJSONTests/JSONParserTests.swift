@@ -1,5 +1,5 @@
 import Testing
-import DropFormats
+import DropJSON
 
 private func parseError(_ text: String) -> FormatError? {
     #expect(throws: FormatError.self) { try JSONParser.parse(text) }

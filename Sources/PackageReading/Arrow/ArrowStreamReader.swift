@@ -1,3 +1,6 @@
+import DropFormats
+import DropJSON
+
 /// Reads an Arrow IPC stream, one record batch at a time, back into rows of `JSONValue`s: the
 /// local sandbox server reads what it receives with this, as Openlayer reads it with pyarrow.
 ///
@@ -20,7 +23,7 @@ public final class ArrowStreamReader {
     private let messages: ArrowMessageReader
 
     /// Opens the file and reads its schema message. Open and read failures throw
-    /// `FileReadError`, as for the other readers of this module.
+    /// `FileReadError`, as for DropFormats' readers.
     public init(path: String) throws {
         let messages = try ArrowMessageReader(path: path)
         switch try messages.next() {
