@@ -22,6 +22,9 @@ extension Journal {
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
         var configuration = Configuration()
         configuration.readonly = true
+        // The service may hold a lock for a moment (starting up, a checkpoint): wait for it
+        // rather than print nothing.
+        configuration.busyMode = .timeout(10)
         let reader = try DatabaseQueue(path: path, configuration: configuration)
         return try reader.read { db in
             func count(_ sql: String, _ arguments: StatementArguments) throws -> Int {
