@@ -73,6 +73,10 @@ struct CrashRecoveryTests {
         try await workspace.startWatcher()
         let status = try await eventuallyFound("the journal to finish the file\n\(workspace.log)") { () -> JSONObject? in
             let run = try CommandTests.run(["status", "--config", workspace.configPath, "--json"])
+            guard run.status == 0 else {
+                Issue.record("status failed while the service ran: \(run.errors)")
+                return nil
+            }
             guard case .array(let items) = try JSONParser.parse(run.output), case .object(let fraud)? = items.first,
                 fraud[rejecting ? "rejectedToday" : "publishedToday"] == .integer(1) else { return nil }
             return fraud
