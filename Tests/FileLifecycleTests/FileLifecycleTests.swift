@@ -20,7 +20,7 @@ struct FileLifecycleTests {
         let journal: Journal
         let client: OpenlayerClient
 
-        init(sandbox: InProcessSandbox, batchRows: Int = 2, settings: [String] = ["mode: stream"]) throws {
+        init(sandbox: InProcessSandbox, batchRows: Int = 2, settings: [String] = ["mode: stream"], requestTimeout: Duration = .seconds(60)) throws {
             root = NSTemporaryDirectory() + "lifecycle-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: root + "/inbox/fraud", withIntermediateDirectories: true)
             config = try ConfigLoader.parse(
@@ -42,7 +42,8 @@ struct FileLifecycleTests {
                 file: "config.yaml", relativeTo: root, environment: ["OPENLAYER_API_KEY": InProcessSandbox.apiKey])
             try config.directories.prepareOutputFolders()
             journal = try Journal(path: config.directories.journal)
-            client = OpenlayerClient(baseURL: config.baseURL, apiKey: config.apiKey, httpClient: HTTPClient.shared, logger: Logger(label: "lifecycle"))
+            client = OpenlayerClient(
+                baseURL: config.baseURL, apiKey: config.apiKey, httpClient: HTTPClient.shared, timeout: requestTimeout, logger: Logger(label: "lifecycle"))
         }
 
         func processor() async throws -> FileProcessor {
@@ -137,6 +138,28 @@ struct FileLifecycleTests {
             // Only the batch in flight when the task was abandoned may have come twice.
             #expect(counts.values.filter { $0 > 1 }.count <= 2)
             #expect(try workspace.journal.file(id: try #require(claimed.id))?.state == .archived)
+        }
+    }
+
+    @Test("Requests that time out are sent again until one is answered: every row arrives, the file is archived")
+    func timedOut() async throws {
+        try await InProcessSandbox.with { sandbox in
+            let workspace = try Workspace(sandbox: sandbox, requestTimeout: .milliseconds(150))
+            defer { workspace.remove() }
+            let processor = try await workspace.processor()
+            let claimed = try #require(try processor.claim(try workspace.drop("slow.csv", rows: 6), kind: .predictions))
+            try await sandbox.setFaults(#"{"latencyMs": 400}"#)
+            let publishing = Task { try await processor.process(claimed, isCurrent: true) }
+            // The answers come after the client gave up on them until the sandbox is quick again.
+            try await Task.sleep(for: .milliseconds(500))
+            try await sandbox.setFaults("{}")
+            guard case .published(let receipt) = try await publishing.value else { Issue.record("not published"); return }
+            #expect(receipt.rowsPublished == 6)
+            let counts = Self.merchants(try await sandbox.rows(pipelineId: processor.binding.inferencePipelineId))
+            #expect(Set(counts.keys) == Set((1...6).map { "m\($0)" }))
+            let requests = try await sandbox.request("GET", "/sandbox/requests")
+            guard case .object(let answer) = requests, case .array(let items)? = answer["items"] else { Issue.record("no request log"); return }
+            #expect(items.count > 3, "the first batch was sent more than once")
         }
     }
 }
