@@ -19,6 +19,8 @@ struct FileLifecycleTests {
         let config: DropConfig
         let journal: Journal
         let client: OpenlayerClient
+        /// The client the processor publishes with (`client` binds the pipeline, with the default timeout).
+        let publishingClient: OpenlayerClient
 
         init(sandbox: InProcessSandbox, batchRows: Int = 2, settings: [String] = ["mode: stream"], requestTimeout: Duration = .seconds(60)) throws {
             root = NSTemporaryDirectory() + "lifecycle-\(UUID().uuidString)"
@@ -42,7 +44,8 @@ struct FileLifecycleTests {
                 file: "config.yaml", relativeTo: root, environment: ["OPENLAYER_API_KEY": InProcessSandbox.apiKey])
             try config.directories.prepareOutputFolders()
             journal = try Journal(path: config.directories.journal)
-            client = OpenlayerClient(
+            client = OpenlayerClient(baseURL: config.baseURL, apiKey: config.apiKey, httpClient: HTTPClient.shared, logger: Logger(label: "lifecycle"))
+            publishingClient = OpenlayerClient(
                 baseURL: config.baseURL, apiKey: config.apiKey, httpClient: HTTPClient.shared, timeout: requestTimeout, logger: Logger(label: "lifecycle"))
         }
 
@@ -51,7 +54,7 @@ struct FileLifecycleTests {
             let binding = try await PipelineBinding.bind(pipeline, client: client)
             return FileProcessor(
                 binding: binding, directories: config.directories, journal: journal, health: PipelineHealth(logger: Logger(label: "lifecycle")),
-                retry: config.service.retry, client: client, logger: Logger(label: "lifecycle"))
+                retry: config.service.retry, client: publishingClient, logger: Logger(label: "lifecycle"))
         }
 
         /// Writes `rows` rows into the pipeline's inbox folder as `name` and returns the path.
@@ -144,14 +147,14 @@ struct FileLifecycleTests {
     @Test("Requests that time out are sent again until one is answered: every row arrives, the file is archived")
     func timedOut() async throws {
         try await InProcessSandbox.with { sandbox in
-            let workspace = try Workspace(sandbox: sandbox, requestTimeout: .milliseconds(150))
+            let workspace = try Workspace(sandbox: sandbox, requestTimeout: .milliseconds(300))
             defer { workspace.remove() }
             let processor = try await workspace.processor()
             let claimed = try #require(try processor.claim(try workspace.drop("slow.csv", rows: 6), kind: .predictions))
-            try await sandbox.setFaults(#"{"latencyMs": 400}"#)
+            try await sandbox.setFaults(#"{"latencyMs": 1000}"#)
             let publishing = Task { try await processor.process(claimed, isCurrent: true) }
             // The answers come after the client gave up on them until the sandbox is quick again.
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(1200))
             try await sandbox.setFaults("{}")
             guard case .published(let receipt) = try await publishing.value else { Issue.record("not published"); return }
             #expect(receipt.rowsPublished == 6)
