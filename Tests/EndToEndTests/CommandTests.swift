@@ -199,4 +199,25 @@ extension CommandTests {
         }
         #expect(fraud["waiting"] == .integer(1))
     }
+
+    @Test("status --watch reports again every interval, one JSON array per line with --json, and sees a file arrive")
+    func watchRefreshes() async throws {
+        let (directory, config) = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let inbox = directory + "/inbox/fraud"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        let output = Pipe()
+        let child = try ChildProcess("openlayer-drop", arguments: ["status", "--config", config, "--json", "--watch", "--interval", "0.1"], stdout: output)
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(FileManager.default.createFile(atPath: inbox + "/a.csv", contents: Data("x".utf8)))
+        try await Task.sleep(for: .milliseconds(600))
+        child.stop(grace: 2)
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let waiting = try lines.map { line -> JSONValue? in
+            guard case .array(let items) = try JSONParser.parse(String(line)), case .object(let fraud)? = items.first else { return nil }
+            return fraud["waiting"]
+        }
+        #expect(lines.count >= 4, "\(lines.count) reports in 1.2 s at 0.1 s intervals")
+        #expect(waiting.first == .integer(0) && waiting.last == .integer(1))
+    }
 }
