@@ -32,6 +32,8 @@ public struct FileProcessor: Sendable {
     let plans: [FileKind: ColumnPlan]
     let delivery: BatchDelivery
     let logger: Logger
+    /// Told how far each survey has read (`openlayer-drop upload` shows it while it checks).
+    public var surveyProgress: SurveyProgress?
 
     public enum Result: Sendable {
         case published(Receipt)
@@ -137,7 +139,8 @@ public struct FileProcessor: Sendable {
                 path: location, format: format, plan: plan, timestamps: timestamps,
                 scratchDirectory: URL(fileURLWithPath: file.claimedPath).deletingLastPathComponent().path,
                 workers: settings.workers, segmentMinimumBytes: settings.segmentMinimumBytes, limits: settings.limits,
-                decompression: Decompression(fileName: file.name, maxExpansionRatio: settings.limits.maxExpansionRatio))
+                decompression: Decompression(fileName: file.name, maxExpansionRatio: settings.limits.maxExpansionRatio),
+                progress: surveyProgress)
         }
 
         if file.state != .queued, file.sha256 != survey.sha256 {

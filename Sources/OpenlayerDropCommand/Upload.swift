@@ -9,7 +9,7 @@ struct Upload: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish one file now, exactly as the service would, and print its receipt.",
         discussion: """
-            Checks the file, publishes it with the journal, retries and rejected rows of the service, and archives a copy beside its receipt (the file itself stays where it is). Shows progress — rows, MiB/s, time left — on a terminal, plain lines otherwise. Exits 0 when published (or already published), 1 when rejected. An upload that is interrupted is finished by the service at its next start, where it stopped.
+            Checks the file, publishes it with the journal, retries and rejected rows of the service, and archives a copy beside its receipt (the file itself stays where it is). Shows progress while it checks (MiB and rows read) and while it publishes (rows, MiB/s, time left): in place on a terminal, plain lines otherwise. Exits 0 when published (or already published), 1 when rejected. An upload that is interrupted is finished by the service at its next start, where it stopped.
 
             Examples:
               openlayer-drop upload predictions.csv --pipeline fraud
@@ -50,11 +50,14 @@ struct Upload: AsyncParsableCommand {
         let result = try await HTTPClient.withHTTPClient(configuration: httpConfiguration) { httpClient in
             let client = OpenlayerClient(baseURL: config.baseURL, apiKey: config.apiKey, httpClient: httpClient, logger: logger)
             let binding = try await PipelineBinding.bind(pipelineConfig, client: client)
-            let processor = FileProcessor(
+            var configured = FileProcessor(
                 binding: binding, directories: config.directories, journal: journal,
                 health: PipelineHealth(logger: logger), retry: config.service.retry, client: client, logger: logger)
+            let surveyed = SurveyProgress()
+            configured.surveyProgress = surveyed
+            let processor = configured
             let entry = try processor.claimCopy(of: file, kind: fileKind)
-            let progress = UploadProgress(journal: journal, fileId: entry.id ?? 0, bytes: entry.size)
+            let progress = UploadProgress(journal: journal, fileId: entry.id ?? 0, bytes: entry.size, survey: surveyed)
             return try await withThrowingTaskGroup(of: FileProcessor.Result?.self) { group in
                 group.addTask { await progress.run(); return nil }
                 group.addTask { try await processor.process(entry) }

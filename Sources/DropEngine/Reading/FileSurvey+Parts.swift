@@ -18,7 +18,8 @@ extension FileSurvey {
     /// row with every earlier one, across parts, which the single pass does in bounded memory.
     /// The whole file's SHA-256 (and checksum) is computed on a thread of its own beside the parts.
     static func surveyInParts(
-        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, parts: Int, limits: FileLimits
+        path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, parts: Int, limits: FileLimits,
+        progress: SurveyProgress? = nil
     ) throws -> FileSurvey? {
         guard format == .csv, CSVRowEncoder.serves(plan) else { return nil }
         let stamp = try FileStamp(path: path)
@@ -47,7 +48,7 @@ extension FileSurvey {
                     let finder = RepeatedIdFinder(scratchDirectory: NSTemporaryDirectory())
                     return try pass(
                         path: path, format: .csv, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder),
-                        segments: 1, limits: limits, part: (segment, header))
+                        segments: 1, limits: limits, part: (segment, header), progress: progress)
                 }
                 results.withLockedValue { $0[index] = result }
             }

@@ -81,29 +81,34 @@ public struct FileSurvey: Sendable {
     ///   - scratchDirectory: where the ids of a big file are sorted, on disk.
     ///   - workers: how many threads the later passes may read the file with: it is cut into as
     ///     many `FileSegment`s, none smaller than `segmentMinimumBytes`.
+    ///   - progress: told of the bytes and rows read, for a progress display.
     public static func survey(
         path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule = .anyDate,
         scratchDirectory: String = NSTemporaryDirectory(), workers: Int = 1, segmentMinimumBytes: Int64 = FileSegment.defaultMinimumBytes,
-        limits: FileLimits = FileLimits(), decompression: Decompression = .none
+        limits: FileLimits = FileLimits(), decompression: Decompression = .none, progress: SurveyProgress? = nil
     ) throws -> FileSurvey {
         let size = (try? FileStamp(path: path).size) ?? 0
         // A compressed file has no place to start reading in the middle: it is read whole.
         let segments = decompression.isCompressed ? 1 : FileSegment.count(byteCount: size, workers: workers, minimumBytes: segmentMinimumBytes)
-        if segments > 1, let inParts = try surveyInParts(path: path, format: format, plan: plan, timestamps: timestamps, parts: segments, limits: limits) {
+        if segments > 1,
+            let inParts = try surveyInParts(path: path, format: format, plan: plan, timestamps: timestamps, parts: segments, limits: limits, progress: progress)
+        {
             return inParts
         }
+        progress?.restart()
         let finder = RepeatedIdFinder(scratchDirectory: scratchDirectory)
         var attempts = 0
         while true {
             attempts += 1
             let first = try pass(
                 path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, collectingIn: finder),
-                segments: segments, limits: limits, decompression: decompression)
+                segments: segments, limits: limits, decompression: decompression, progress: progress)
             let repeated = try finder.finish()
             guard !repeated.isEmpty else { return first }
+            progress?.restart()
             var second = try pass(
                 path: path, format: format, plan: plan, timestamps: timestamps, ids: DuplicateIdTracker(plan: plan, repeated: repeated),
-                segments: segments, limits: limits, decompression: decompression)
+                segments: segments, limits: limits, decompression: decompression, progress: progress)
             second.repeatedIds = repeated
             // The lines found in the first pass hold only for the same content.
             if second.sha256Bytes == first.sha256Bytes || attempts == 3 { return second }
@@ -116,7 +121,8 @@ public struct FileSurvey: Sendable {
     /// and its `sha256Bytes` is the part's: the caller puts the parts together.
     static func pass(
         path: String, format: SourceFormat, plan: ColumnPlan, timestamps: TimestampRule, ids: DuplicateIdTracker, segments: Int,
-        limits: FileLimits, decompression: Decompression = .none, part: (segment: FileSegment, header: [String])? = nil
+        limits: FileLimits, decompression: Decompression = .none, part: (segment: FileSegment, header: [String])? = nil,
+        progress: SurveyProgress? = nil
     ) throws -> FileSurvey {
         var ids = ids
         let stamp = try FileStamp(path: path)
@@ -126,6 +132,7 @@ public struct FileSurvey: Sendable {
         var wholeChecksum = SegmentChecksum()
         let cutter = SegmentCutter(byteCount: stamp.size, segments: segments)
         let onBytes = { (bytes: UnsafeRawBufferPointer) in
+            progress?.add(bytes: bytes.count)
             if part != nil {
                 partChecksum.update(bytes)
                 return
@@ -194,6 +201,7 @@ public struct FileSurvey: Sendable {
             var lastIsGiven = false
             while survey.problems.isEmpty, let line = try survey.nextCSVLine(csv, maxLineBytes: limits.maxLineBytes) {
                 survey.rowCount += 1
+                progress?.noteRow(survey.rowCount)
                 if cutter.isCutting { cutter.noteRow(offset: csv.recordOffset, ordinal: survey.rowCount, line: line) }
                 let fast = csv.withFields { fields -> CSVRowEncoder.Row? in
                     guard let row = encoder.encode(fields, ordinal: survey.rowCount, into: &verdicts, types: &types) else { return nil }
@@ -230,6 +238,7 @@ public struct FileSurvey: Sendable {
             var lastIsGiven = false
             while survey.problems.isEmpty, let line = try reader.nextJSONLine() {
                 survey.rowCount += 1
+                progress?.noteRow(survey.rowCount)
                 if cutter.isCutting { cutter.noteRow(offset: reader.recordOffset, ordinal: survey.rowCount, line: line) }
                 let fast = reader.withJSONLine { bytes -> JSONLRowEncoder.Row? in
                     guard let row = encoder.encode(bytes, ordinal: survey.rowCount, into: &verdicts, types: &types),
@@ -276,6 +285,7 @@ public struct FileSurvey: Sendable {
         } else {
             while survey.problems.isEmpty, let record = try survey.nextRecord(reader, maxLineBytes: limits.maxLineBytes) {
                 survey.rowCount += 1
+                progress?.noteRow(survey.rowCount)
                 if cutter.isCutting { cutter.noteRow(offset: reader.recordOffset, ordinal: survey.rowCount, line: record.line) }
                 if case .jsonl(_, let object) = record {
                     for field in object.fields where seenJSONColumns.insert(field.key).inserted { jsonColumns.append(field.key) }
