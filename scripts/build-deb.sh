@@ -46,7 +46,7 @@ Version: $version
 Architecture: $arch
 Maintainer: ${MAINTAINER:-openlayer-drop maintainers <openlayer-drop@localhost>}
 Installed-Size: $installed_kib
-Depends: libc6, libinotifytools0, libsqlite3-0, zlib1g, ca-certificates, adduser
+Depends: libc6, libstdc++6, libgcc-s1, libinotifytools0, libsqlite3-0, zlib1g, ca-certificates, adduser
 Section: net
 Priority: optional
 Description: publishes prediction files dropped into a folder to Openlayer

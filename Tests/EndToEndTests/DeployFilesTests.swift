@@ -200,7 +200,7 @@ struct DeployFilesTests {
         // The binary links the build image's glibc and libraries: the runtime is the same Debian release.
         let release = try #require(image(build).split(separator: "-").last)
         #expect(image(runtime) == "debian:\(release)-slim")
-        for package in ["libinotifytools0", "libsqlite3-0", "zlib1g", "ca-certificates", "curl"] {
+        for package in ["libinotifytools0", "libsqlite3-0", "zlib1g", "libstdc++6", "libgcc-s1", "ca-certificates", "curl"] {
             #expect(runs(runtime).contains(" \(package)"), "\(package) in the runtime image")
         }
         #expect(runtime.contains { $0.keyword == "COPY" && $0.arguments.hasPrefix("--from=build ") && $0.arguments.contains("/usr/bin/openlayer-drop") })
@@ -387,7 +387,7 @@ struct DeployFilesTests {
         #expect(info.output.contains(" Version: 1.2.3\n"))
         #expect(info.output.contains(" Architecture: amd64\n"))
         let depends = try #require(info.output.split(separator: "\n").first { $0.hasPrefix(" Depends: ") })
-        for dependency in ["libinotifytools0", "libsqlite3-0", "adduser"] { #expect(depends.contains(dependency), "\(dependency)") }
+        for dependency in ["libinotifytools0", "libsqlite3-0", "libstdc++6", "adduser"] { #expect(depends.contains(dependency), "\(dependency)") }
 
         let contents = try Self.run("/usr/bin/dpkg-deb", ["--contents", package])
         let entries = Dictionary(contents.output.split(separator: "\n").compactMap { line -> (String, String)? in
