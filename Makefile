@@ -5,7 +5,7 @@
 #   make fuzz-smoke   fuzzes each harness of Fuzz/Harness for FUZZ_SECONDS (20) from its seeds
 SWIFT ?= swift
 
-.PHONY: deps test-deps build demo test fuzz-smoke clean
+.PHONY: deps test-deps build demo test deb fuzz-smoke clean
 
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS = csv csvgz jsonl json config arrow
@@ -25,6 +25,11 @@ demo: build
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# openlayer-drop_<version>_<arch>.deb in .build/deb, the Swift runtime linked in (deploy/README.md).
+deb: deps
+	$(SWIFT) build -c release --product openlayer-drop --static-swift-stdlib
+	@scripts/build-deb.sh
 
 fuzz-smoke: deps
 	@for target in $(FUZZ_TARGETS); do scripts/fuzz.sh $$target $(FUZZ_SECONDS) || exit 1; done

@@ -217,6 +217,7 @@ let package = Package(
                 "DropFormats",
                 "DropJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

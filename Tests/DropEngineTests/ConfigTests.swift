@@ -109,6 +109,48 @@ struct ConfigTests {
         #expect(error.message.contains("OPENLAYER_API_KEY"))
     }
 
+    @Test("Without apiKeyFile or OPENLAYER_API_KEY, the key is systemd's credential openlayer-api-key")
+    func systemdCredential() throws {
+        let credentials = NSTemporaryDirectory() + "credentials-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: credentials) }
+        let credential = credentials + "/openlayer-api-key"
+        let environment = ["CREDENTIALS_DIRECTORY": credentials]
+
+        // A folder without our credential (the unit loads others) is no key, and the message names the way.
+        let absent = try #require(throws: ConfigError.self) { try Self.parse(Self.valid, environment: environment) }
+        #expect(absent.kind == .noAPIKey)
+        #expect(absent.message.contains("LoadCredential=openlayer-api-key:FILE"))
+
+        try "sk-from-credential\n".write(toFile: credential, atomically: true, encoding: .utf8)
+        chmod(credential, 0o400)
+        let config = try Self.parse(Self.valid, environment: environment)
+        #expect(config.apiKey == APIKey("sk-from-credential"))
+        #expect(config.apiKeySource == credential)
+        #expect(config.warnings.isEmpty)
+        #expect(!"\(config)".contains("sk-from-credential"))
+
+        // The environment and apiKeyFile are the operator's explicit choice, so they come first.
+        let fromEnvironment = try Self.parse(Self.valid, environment: environment.merging(["OPENLAYER_API_KEY": "sk-env"]) { $1 })
+        #expect(fromEnvironment.apiKey == APIKey("sk-env"))
+        let keyFile = credentials + "/key"
+        try "sk-from-file".write(toFile: keyFile, atomically: true, encoding: .utf8)
+        chmod(keyFile, 0o600)
+        let fromFile = try ConfigLoader.parse(yaml: "apiKeyFile: key\n" + Self.valid, file: "config.yaml", relativeTo: credentials, environment: environment)
+        #expect(fromFile.apiKey == APIKey("sk-from-file"))
+
+        // Empty, or not readable: stop with the path, as for apiKeyFile, and never the key.
+        try " \n".write(toFile: credential, atomically: false, encoding: .utf8)
+        let empty = try #require(throws: ConfigError.self) { try Self.parse(Self.valid, environment: environment) }
+        #expect(empty.kind == .noAPIKey)
+        #expect(empty.message == "the systemd credential \(credential) is empty")
+        try FileManager.default.removeItem(atPath: credential)
+        try FileManager.default.createDirectory(atPath: credential, withIntermediateDirectories: false)
+        let unreadable = try #require(throws: ConfigError.self) { try Self.parse(Self.valid, environment: environment) }
+        #expect(unreadable.kind == .noAPIKey)
+        #expect(unreadable.message.hasPrefix("cannot read the systemd credential \(credential): "))
+    }
+
     @Test("The key never shows in descriptions")
     func keyRedacted() throws {
         let config = try Self.parse(Self.valid, environment: ["OPENLAYER_API_KEY": "sk-very-secret"])

@@ -23,6 +23,7 @@ final class ChildProcess: @unchecked Sendable {
         var merged = ProcessInfo.processInfo.environment
         merged["OPENLAYER_API_KEY"] = nil
         merged["OPENLAYER_BASE_URL"] = nil
+        merged["CREDENTIALS_DIRECTORY"] = nil
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
         process.standardOutput = stdout

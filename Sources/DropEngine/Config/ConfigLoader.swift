@@ -205,25 +205,47 @@ public enum ConfigLoader {
         return directories
     }
 
-    /// The key comes from `OPENLAYER_API_KEY` or from `apiKeyFile` — never from the YAML itself,
-    /// which tends to end up in version control.
+    /// The name systemd gives the key under `$CREDENTIALS_DIRECTORY`, from the unit's
+    /// `LoadCredential=openlayer-api-key:/etc/openlayer-drop/api-key`.
+    static let credentialName = "openlayer-api-key"
+
+    /// The key comes from `apiKeyFile`, `OPENLAYER_API_KEY` or systemd's credentials — never from
+    /// the YAML itself, which tends to end up in version control. A credential comes last: it is
+    /// only there when the unit asks for it, and a key named in the config or the environment is
+    /// the operator saying which one to use.
     private static func resolveAPIKey(
         _ keyFile: String?, base: String, file: String, environment: [String: String]
     ) throws(ConfigError) -> (APIKey, String) {
         if let keyFile {
             let path = URL(fileURLWithPath: keyFile, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
-            let contents: String
-            do { contents = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                throw ConfigError(file: file, keyPath: "apiKeyFile", message: "cannot read the API key file \(path): \(error.localizedDescription)", kind: .noAPIKey)
-            }
-            let key = contents.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !key.isEmpty else { throw ConfigError(file: file, keyPath: "apiKeyFile", message: "the API key file \(path) is empty", kind: .noAPIKey) }
-            return (APIKey(key), path)
+            return (try readKey(at: path, describedAs: "API key file", keyPath: "apiKeyFile", file: file), path)
         }
         if let key = environment["OPENLAYER_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty {
             return (APIKey(key), "OPENLAYER_API_KEY")
         }
-        throw ConfigError(file: file, keyPath: "apiKeyFile", message: "no API key: set OPENLAYER_API_KEY or point 'apiKeyFile' at a file holding the key", kind: .noAPIKey)
+        if let credentials = environment["CREDENTIALS_DIRECTORY"], !credentials.isEmpty {
+            let path = URL(fileURLWithPath: credentials, isDirectory: true).appendingPathComponent(credentialName).standardizedFileURL.path
+            // systemd exports the folder for every credential of the unit, so a folder without
+            // ours is the same as no credential: the message below names all three ways.
+            if FileManager.default.fileExists(atPath: path) {
+                return (try readKey(at: path, describedAs: "systemd credential", keyPath: "apiKeyFile", file: file), path)
+            }
+        }
+        throw ConfigError(
+            file: file, keyPath: "apiKeyFile",
+            message: "no API key: set OPENLAYER_API_KEY or point 'apiKeyFile' at a file holding the key (under systemd, LoadCredential=\(credentialName):FILE also works)",
+            kind: .noAPIKey)
+    }
+
+    /// The whole file, trimmed; its content never goes into a message.
+    private static func readKey(at path: String, describedAs what: String, keyPath: String, file: String) throws(ConfigError) -> APIKey {
+        let contents: String
+        do { contents = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ConfigError(file: file, keyPath: keyPath, message: "cannot read the \(what) \(path): \(error.localizedDescription)", kind: .noAPIKey)
+        }
+        let key = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !key.isEmpty else { throw ConfigError(file: file, keyPath: keyPath, message: "the \(what) \(path) is empty", kind: .noAPIKey) }
+        return APIKey(key)
     }
 
     /// Turns Yams/Codable errors into a dotted key path and an expectation.
