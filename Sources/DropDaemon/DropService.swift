@@ -31,6 +31,7 @@ public struct DropService: Service, CustomStringConvertible {
     public func run() async throws {
         try prepareDirectories()
         let journal = try Journal(path: config.directories.journal)
+        ServiceMetrics.announce(journal: journal)
         // A refused connection is retried by AsyncHTTPClient until the connect timeout (10 s by
         // default) before the request fails: 3 s lets the service say sooner that it cannot
         // reach Openlayer, and the delivery retries with backoff anyway.
@@ -55,7 +56,8 @@ public struct DropService: Service, CustomStringConvertible {
         // Every queue exists from the start, so the watcher starts at once: files wait in their
         // pipeline's queue until it is bound, and a pipeline that cannot be bound (its project
         // refused, the API down) holds back no other.
-        let queues = Dictionary(uniqueKeysWithValues: config.pipelines.map { ($0.name, PipelineQueue(pipeline: $0.name)) })
+        let metrics = Dictionary(uniqueKeysWithValues: config.pipelines.map { ($0.name, PipelineMetrics(pipeline: $0.name)) })
+        let queues = Dictionary(uniqueKeysWithValues: metrics.map { ($0.key, PipelineQueue(pipeline: $0.key, metrics: $0.value)) })
         let router = InboxRouter(inbox: config.directories.inbox, pipelines: Set(queues.keys))
         let archivist = Archivist(directories: config.directories)
 
@@ -65,7 +67,9 @@ public struct DropService: Service, CustomStringConvertible {
                 group.addTask {
                     var pipelineLogger = logger
                     pipelineLogger[metadataKey: "pipeline"] = "\(pipeline.name)"
-                    let health = PipelineHealth(logger: pipelineLogger, statusFile: config.directories.healthFile(of: pipeline.name))
+                    let health = PipelineHealth(
+                        logger: pipelineLogger, statusFile: config.directories.healthFile(of: pipeline.name), metrics: metrics[pipeline.name]
+                    )
                     guard let binding = await bindUntilReady(pipeline, client: client, health: health) else { return }
                     let processor = FileProcessor(
                         binding: binding, directories: config.directories, journal: journal, health: health,
@@ -158,6 +162,7 @@ public struct DropService: Service, CustomStringConvertible {
                     case .watching:
                         logger.info("watching the inbox", metadata: ["inbox": "\(inbox)"])
                     case .rescanNeeded:
+                        ServiceMetrics.inotifyOverflowed()
                         logger.warning("inotify queue overflowed; rescanning the inbox")
                         for path in InboxWatcher.scan(root: inbox) {
                             await dispatch(path, complete: false, router: router, queues: queues, archivist: archivist)

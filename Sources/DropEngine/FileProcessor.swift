@@ -31,6 +31,7 @@ public struct FileProcessor: Sendable {
     let client: OpenlayerClient
     let plans: [FileKind: ColumnPlan]
     let delivery: BatchDelivery
+    let metrics: PipelineMetrics
     let logger: Logger
 
     public enum Result: Sendable {
@@ -59,8 +60,12 @@ public struct FileProcessor: Sendable {
         let pipelineId = binding.inferencePipelineId
         // Reading the pipeline back: authenticated, small, and it touches the API's storage.
         let retrying = RetryingCall(policy: retry, health: health) { (try? await client.inferencePipeline(id: pipelineId)) != nil }
+        let metrics = health.metrics ?? PipelineMetrics(pipeline: binding.config.name)
+        self.metrics = metrics
         self.delivery = BatchDelivery(retrying: retrying) { batch throws(OpenlayerError) in
-            try await client.streamData(pipelineId: pipelineId, batch: batch)
+            try await metrics.dataRequest(bytes: batch.byteCount) { () throws(OpenlayerError) in
+                try await client.streamData(pipelineId: pipelineId, batch: batch)
+            }
         }
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(binding.config.name)"

@@ -26,6 +26,8 @@ struct Watch: AsyncParsableCommand {
         EscapingLogHandler.bootstrap(level: level)
         let logger = Logger(label: "openlayer-drop")
         let dropConfig = try options.load(requireAPIKey: true)
+        // Before any metric is made: one made earlier would record nowhere.
+        _ = MetricsExport.registry
         let service = DropService(config: dropConfig, logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
