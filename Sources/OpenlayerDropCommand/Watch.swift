@@ -27,10 +27,18 @@ struct Watch: AsyncParsableCommand {
         let logger = Logger(label: "openlayer-drop")
         let dropConfig = try options.load(requireAPIKey: true)
         // Before any metric is made: one made earlier would record nowhere.
-        _ = MetricsExport.registry
-        let service = DropService(config: dropConfig, logger: logger)
+        let registry = MetricsExport.registry
+        let readiness = ServiceReadiness()
+        let service = DropService(config: dropConfig, logger: logger, readiness: readiness)
+        // The endpoint comes first: a shutdown stops the services last to first, so it answers
+        // probes until the files in hand are finished.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let listen = dropConfig.service.httpListen {
+            services.append(.init(service: HTTPEndpoint(address: listen, registry: registry, readiness: readiness, logger: logger)))
+        }
+        services.append(.init(service: service))
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the deadline, requests still in flight are abandoned; the journal has them
         // as unacknowledged, so they are sent again at the next start. The deadline keeps a
         // little of shutdownTimeoutSeconds back for cancelling them and closing the connections,
