@@ -40,6 +40,9 @@ final class DropWorkspace: @unchecked Sendable {
         dataConfig: [String] = DropWorkspace.fraudDataConfig
     ) throws {
         self.sandbox = sandbox
+        // Watchers of tests running at once must not share the endpoint's default port.
+        var serviceSettings = serviceSettings
+        if !serviceSettings.contains(where: { $0.hasPrefix("http:") }) { serviceSettings.append("http: {listen: '127.0.0.1:0'}") }
         root = NSTemporaryDirectory() + "openlayer-drop-e2e-" + UUID().uuidString
         configPath = root + "/config.yaml"
         try FileManager.default.createDirectory(atPath: root + "/inbox/fraud", withIntermediateDirectories: true)
