@@ -114,6 +114,7 @@ let package = Package(
             dependencies: [
                 "DropDaemon",
                 "DropEngine",
+                "DropJSON",
                 "InboxWatcher",
                 "OpenlayerAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -21,11 +21,17 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "How log lines are written: text, or json (one object per line). Overrides service.logFormat.")
+    var logFormat: LogFormat?
+
     func run() async throws {
-        let level = logLevel
-        EscapingLogHandler.bootstrap(level: level)
-        let logger = Logger(label: "openlayer-drop")
+        // Loaded first, for its log format; a config that cannot be used is said in plain text.
         let dropConfig = try options.load(requireAPIKey: true)
+        switch logFormat ?? dropConfig.service.logFormat {
+        case .text: EscapingLogHandler.bootstrap(level: logLevel)
+        case .json: JSONLogHandler.bootstrap(level: logLevel)
+        }
+        let logger = Logger(label: "openlayer-drop")
         // Before any metric is made: one made earlier would record nowhere.
         let registry = MetricsExport.registry
         let readiness = ServiceReadiness()
@@ -51,3 +57,4 @@ struct Watch: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}

@@ -51,3 +51,17 @@ struct HTTPConfigTests {
         #expect(wrongType?.keyPath == "service.http")
     }
 }
+
+@Suite("service.logFormat")
+struct LogFormatConfigTests {
+    @Test("text unless set; json or text when set; anything else names the key and the choices")
+    func logFormat() throws {
+        #expect(try ConfigTests.parse(ConfigTests.valid).service.logFormat == .text)
+        #expect(try HTTPConfigTests.parse(service: "service: {logFormat: json}").service.logFormat == .json)
+        #expect(try HTTPConfigTests.parse(service: "service: {logFormat: text}").service.logFormat == .text)
+        let error = #expect(throws: ConfigError.self) { try HTTPConfigTests.parse(service: "service: {logFormat: yaml}") }
+        #expect(error?.keyPath == "service.logFormat")
+        #expect(error?.kind == .badChoice)
+        #expect(error?.message == "expected one of text, json")
+    }
+}

@@ -66,10 +66,11 @@ final class DropWorkspace: @unchecked Sendable {
 
     /// Starts `openlayer-drop watch`; with `waitUntilWatching`, returns once the start-up scan
     /// is done and a pipeline is bound, so that files dropped afterwards arrive as live events.
-    func startWatcher(waitUntilWatching: Bool = true, environment: [String: String] = [:]) async throws {
+    /// `arguments` go after the command's own (`--log-format json`).
+    func startWatcher(waitUntilWatching: Bool = true, environment: [String: String] = [:], arguments: [String] = []) async throws {
         let log = try Self.openForWriting(logPath, appending: true)
         watcher = try ChildProcess(
-            "openlayer-drop", arguments: ["watch", "--config", configPath, "--log-level", "debug"],
+            "openlayer-drop", arguments: ["watch", "--config", configPath, "--log-level", "debug"] + arguments,
             environment: environment.merging(["OPENLAYER_API_KEY": sandbox.apiKey]) { $1 }, stdout: log, stderr: log)
         if waitUntilWatching {
             // The watcher starts at once; the pipeline is bound beside it.

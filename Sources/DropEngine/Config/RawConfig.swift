@@ -63,9 +63,10 @@ struct RawConfig: Decodable {
         var journalRetentionDays: Double?
         var retry: Retry?
         var http: Setting<HTTP> = .absent
+        var logFormat: LogFormat?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case settleSeconds, shutdownTimeoutSeconds, journalRetentionDays, retry, http
+            case settleSeconds, shutdownTimeoutSeconds, journalRetentionDays, retry, http, logFormat
         }
 
         init() {}
@@ -76,6 +77,7 @@ struct RawConfig: Decodable {
             shutdownTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .shutdownTimeoutSeconds)
             journalRetentionDays = try container.decodeIfPresent(Double.self, forKey: .journalRetentionDays)
             retry = try container.decodeIfPresent(Retry.self, forKey: .retry)
+            logFormat = try container.decodeIfPresent(LogFormat.self, forKey: .logFormat)
             // `http: null` turns the endpoint off, which an absent key must not.
             if !container.contains(.http) {
                 http = .absent

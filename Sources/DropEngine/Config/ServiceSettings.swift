@@ -23,8 +23,16 @@ public struct ServiceSettings: Sendable {
     /// `service: {http: null}` turns them off. Loopback by default: the metrics say which
     /// pipelines exist and how busy they are, which is for the machine's own scraper to read.
     public var httpListen: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 9464)
+    /// How `watch` writes its log lines (`service.logFormat`; `--log-format` overrides it).
+    public var logFormat: LogFormat = .text
 
     public init() {}
+}
+
+/// How log lines are written: `text` for a person at a terminal or journald, `json` (one
+/// object per line) for a log shipper that reads fields.
+public enum LogFormat: String, Sendable, Decodable, CaseIterable {
+    case text, json
 }
 
 /// A host and TCP port to listen on, written `host:port` (an IPv6 host in brackets: `[::1]:9464`).
