@@ -16,12 +16,13 @@ public enum DropMetricName {
     public static let rowsPublished = "openlayer_drop_rows_published_total"
     public static let rowsRejected = "openlayer_drop_rows_rejected_total"
     public static let rowsDuplicate = "openlayer_drop_rows_duplicate_total"
-    /// Data requests answered 2xx, and their body bytes.
+    /// Streamed data requests (`data-stream`) answered 2xx, and their body bytes. Ground-truth
+    /// row updates and bulk uploads are not among them.
     public static let batchesSent = "openlayer_drop_batches_sent_total"
     public static let bytesSent = "openlayer_drop_bytes_sent_total"
     /// Calls `RetryingCall` tries again, labeled by the HTTP status, or `transport`.
     public static let retries = "openlayer_drop_retries_total"
-    /// How long each data request took, answered or not (a histogram).
+    /// How long each streamed data request took, answered or not (a histogram).
     public static let requestDuration = "openlayer_drop_request_duration_seconds"
     /// Inbox files reported and not yet taken by their pipeline's worker.
     public static let filesQueued = "openlayer_drop_files_queued"
