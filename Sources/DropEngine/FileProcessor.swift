@@ -63,8 +63,9 @@ public struct FileProcessor: Sendable {
         let metrics = health.metrics ?? PipelineMetrics(pipeline: binding.config.name)
         self.metrics = metrics
         self.delivery = BatchDelivery(retrying: retrying) { batch throws(OpenlayerError) in
-            try await metrics.dataRequest(bytes: batch.byteCount) { () throws(OpenlayerError) in
+            try await metrics.dataRequest { () throws(OpenlayerError) in
                 try await client.streamData(pipelineId: pipelineId, batch: batch)
+                return batch.byteCount
             }
         }
         var logger = logger

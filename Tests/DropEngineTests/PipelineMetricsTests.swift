@@ -22,11 +22,12 @@ struct PipelineMetricsTests {
     @Test("A data request answered 2xx counts one batch and its bytes; a failed one only its duration")
     func dataRequests() async throws {
         let (metrics, registry) = Self.metrics()
-        try await metrics.dataRequest(bytes: 1234) { () throws(OpenlayerError) in
+        try await metrics.dataRequest { () throws(OpenlayerError) in
             #expect(Self.value(registry, #"openlayer_drop_requests_in_flight{pipeline="fraud"}"#) == "1.0")
+            return 1234
         }
         await #expect(throws: OpenlayerError.self) {
-            try await metrics.dataRequest(bytes: 99) { () throws(OpenlayerError) in
+            try await metrics.dataRequest { () throws(OpenlayerError) -> Int in
                 throw OpenlayerError(kind: .status(503), call: "POST /data-stream", message: "busy", retryHeaders: [:])
             }
         }

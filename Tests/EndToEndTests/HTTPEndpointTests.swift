@@ -68,6 +68,19 @@ struct HTTPEndpointTests {
         #expect(metrics.types["openlayer_drop_files_total"] == "counter")
         #expect(metrics.types["openlayer_drop_pipeline_paused"] == "gauge")
 
+        // Ground truths go one row update each: each is a data request of its own.
+        try workspace.dropByRename("ground-truths/labels.csv", "inference_id,label\np1,0\np2,1\n")
+        let groundTruths = [("pipeline", "fraud"), ("kind", "groundTruths")]
+        metrics = try await eventuallyFound("the ground truths counted\n\(workspace.log)") { () async throws -> PrometheusText? in
+            let metrics = try await Self.metrics(endpoint)
+            return metrics.value("openlayer_drop_files_total", groundTruths + [("outcome", "published")]) == 1 ? metrics : nil
+        }
+        #expect(workspace.receipts()["labels.csv"]?["rowsPublished"] == .integer(2))
+        #expect(metrics.value("openlayer_drop_rows_published_total", groundTruths) == 2)
+        let allRequests = try await sandbox.dataRequests(pipelineId: pipelineId)
+        #expect(allRequests.count == requests.count + 2)
+        #expect(metrics.value("openlayer_drop_batches_sent_total", [("pipeline", "fraud")]) == Double(allRequests.count))
+
         // The API refuses the key: the pipeline pauses, and the service says it is not ready.
         try await sandbox.setFaults(#"{"unauthorized": true}"#)
         try workspace.dropByRename("while-refused.csv", PublishingTests.predictionsCSV.replacingOccurrences(of: "12.5", with: "13.5"))
@@ -89,7 +102,7 @@ struct HTTPEndpointTests {
         // The key is taken again: ready, and the file waiting is published.
         try await sandbox.setFaults("{}")
         try await eventually("ready again\n\(workspace.log)") { try await Self.get(endpoint + "/readyz").status == 200 }
-        try await eventually("the third receipt\n\(workspace.log)") { workspace.receipts().count == 3 }
+        try await eventually("the receipt of the file sent while refused\n\(workspace.log)") { workspace.receipts()["while-refused.csv"] != nil }
         try await eventually("the third file counted") {
             try await Self.metrics(endpoint).value("openlayer_drop_files_total", Self.fraud + [("outcome", "published")]) == 3
         }

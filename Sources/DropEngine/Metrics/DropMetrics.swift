@@ -16,13 +16,13 @@ public enum DropMetricName {
     public static let rowsPublished = "openlayer_drop_rows_published_total"
     public static let rowsRejected = "openlayer_drop_rows_rejected_total"
     public static let rowsDuplicate = "openlayer_drop_rows_duplicate_total"
-    /// Streamed data requests (`data-stream`) answered 2xx, and their body bytes. Ground-truth
-    /// row updates and bulk uploads are not among them.
+    /// Data requests answered 2xx (a `data-stream` batch, a ground truth's row update), and
+    /// their body bytes. A bulk upload is not among them.
     public static let batchesSent = "openlayer_drop_batches_sent_total"
     public static let bytesSent = "openlayer_drop_bytes_sent_total"
     /// Calls `RetryingCall` tries again, labeled by the HTTP status, or `transport`.
     public static let retries = "openlayer_drop_retries_total"
-    /// How long each streamed data request took, answered or not (a histogram).
+    /// How long each such data request took, answered or not (a histogram).
     public static let requestDuration = "openlayer_drop_request_duration_seconds"
     /// Inbox files reported and not yet taken by their pipeline's worker.
     public static let filesQueued = "openlayer_drop_files_queued"
@@ -66,8 +66,9 @@ public struct PipelineMetrics: Sendable {
         paused.record(0)
     }
 
-    /// Times one data request, counting it while it is in flight; a 2xx counts the batch and its bytes.
-    func dataRequest(bytes: Int, _ operation: () async throws(OpenlayerError) -> Void) async throws(OpenlayerError) {
+    /// Times one data request, counting it while it is in flight; a 2xx counts the batch and
+    /// the body bytes `operation` returns.
+    func dataRequest(_ operation: () async throws(OpenlayerError) -> Int) async throws(OpenlayerError) {
         requestsInFlight.increment()
         let started = ContinuousClock.now
         defer {
@@ -75,7 +76,7 @@ public struct PipelineMetrics: Sendable {
             requestDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
             requestsInFlight.decrement()
         }
-        try await operation()
+        let bytes = try await operation()
         batchesSent.increment()
         bytesSent.increment(by: bytes)
     }
