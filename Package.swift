@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The engine records through swift-metrics; the daemon exposes it in Prometheus' text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The inotify binding: libinotifytools from Debian, wrapped in one Swift file of InboxWatcher.
@@ -81,6 +84,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -97,7 +101,10 @@ let package = Package(
                 "DropEngine",
                 "DropFormats",
                 "OpenlayerAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -107,6 +114,7 @@ let package = Package(
             dependencies: [
                 "DropDaemon",
                 "DropEngine",
+                "DropJSON",
                 "InboxWatcher",
                 "OpenlayerAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -168,7 +176,13 @@ let package = Package(
             dependencies: ["OpenlayerAPI", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DropEngineTests", dependencies: ["DropEngine", "DropJSON", "PackageReading", "CHashing"], resources: [.copy("Corpus")], swiftSettings: strict),
+        .testTarget(
+            name: "DropEngineTests",
+            dependencies: [
+                "DropEngine", "DropJSON", "PackageReading", "CHashing", "OpenlayerAPI",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Corpus")], swiftSettings: strict),
         // The sandbox run in the test's own process, one way for every test target that wants it.
         .target(
             name: "SandboxTestSupport",

@@ -59,7 +59,7 @@ class Soak:
         with open(self.config, "w") as out:
             out.write(
                 f"baseURL: {self.base}\ndirectories:\n  root: {directory}\nservice:\n  settleSeconds: 0.3\n  shutdownTimeoutSeconds: 5\n"
-                "  retry: {initialBackoffSeconds: 0.05, maxBackoffSeconds: 0.5}\npipelines:\n  fraud:\n    project: Soak\n"
+                "  retry: {initialBackoffSeconds: 0.05, maxBackoffSeconds: 0.5}\n  http: {listen: '127.0.0.1:0'}\npipelines:\n  fraud:\n    project: Soak\n"
                 "    taskType: tabular-classification\n    inferencePipeline: production\n    batchRows: 50\n    maxLineBytes: 65536\n"
                 "    dataConfig: {classNames: [legit, fraud], featureNames: [amount, merchant, hour], categoricalFeatureNames: [merchant],"
                 " predictionsColumnName: prediction, predictionScoresColumnName: scores}\n")

@@ -19,10 +19,13 @@ import ServiceLifecycle
 public struct DropService: Service, CustomStringConvertible {
     let config: DropConfig
     let logger: Logger
+    /// Told when the journal opens, the watch starts or stops, a pipeline is paused or resumes.
+    let readiness: ServiceReadiness
 
-    public init(config: DropConfig, logger: Logger) {
+    public init(config: DropConfig, logger: Logger, readiness: ServiceReadiness = ServiceReadiness()) {
         self.config = config
         self.logger = logger
+        self.readiness = readiness
     }
 
     /// How the service names itself in lifecycle logs (its config is not for logs).
@@ -31,6 +34,8 @@ public struct DropService: Service, CustomStringConvertible {
     public func run() async throws {
         try prepareDirectories()
         let journal = try Journal(path: config.directories.journal)
+        readiness.journalOpened()
+        ServiceMetrics.announce(journal: journal)
         // A refused connection is retried by AsyncHTTPClient until the connect timeout (10 s by
         // default) before the request fails: 3 s lets the service say sooner that it cannot
         // reach Openlayer, and the delivery retries with backoff anyway.
@@ -55,7 +60,8 @@ public struct DropService: Service, CustomStringConvertible {
         // Every queue exists from the start, so the watcher starts at once: files wait in their
         // pipeline's queue until it is bound, and a pipeline that cannot be bound (its project
         // refused, the API down) holds back no other.
-        let queues = Dictionary(uniqueKeysWithValues: config.pipelines.map { ($0.name, PipelineQueue(pipeline: $0.name)) })
+        let metrics = Dictionary(uniqueKeysWithValues: config.pipelines.map { ($0.name, PipelineMetrics(pipeline: $0.name)) })
+        let queues = Dictionary(uniqueKeysWithValues: metrics.map { ($0.key, PipelineQueue(pipeline: $0.key, metrics: $0.value)) })
         let router = InboxRouter(inbox: config.directories.inbox, pipelines: Set(queues.keys))
         let archivist = Archivist(directories: config.directories)
 
@@ -65,7 +71,9 @@ public struct DropService: Service, CustomStringConvertible {
                 group.addTask {
                     var pipelineLogger = logger
                     pipelineLogger[metadataKey: "pipeline"] = "\(pipeline.name)"
-                    let health = PipelineHealth(logger: pipelineLogger, statusFile: config.directories.healthFile(of: pipeline.name))
+                    let health = PipelineHealth(
+                        logger: pipelineLogger, statusFile: config.directories.healthFile(of: pipeline.name), metrics: metrics[pipeline.name]
+                    ) { [readiness] state in readiness.pipeline(pipeline.name, is: state) }
                     guard let binding = await bindUntilReady(pipeline, client: client, health: health) else { return }
                     let processor = FileProcessor(
                         binding: binding, directories: config.directories, journal: journal, health: health,
@@ -156,16 +164,20 @@ public struct DropService: Service, CustomStringConvertible {
                     case .fileReady(let path, let arrival):
                         await dispatch(path, complete: arrival == .renamed || arrival == .created, router: router, queues: queues, archivist: archivist)
                     case .watching:
+                        readiness.watching(true)
                         logger.info("watching the inbox", metadata: ["inbox": "\(inbox)"])
                     case .rescanNeeded:
+                        ServiceMetrics.inotifyOverflowed()
                         logger.warning("inotify queue overflowed; rescanning the inbox")
                         for path in InboxWatcher.scan(root: inbox) {
                             await dispatch(path, complete: false, router: router, queues: queues, archivist: archivist)
                         }
                     }
                 }
+                readiness.watching(false)
                 return  // ended by cancellation
             } catch InboxWatcherError.rootRemoved, InboxWatcherError.rootNotFound {
+                readiness.watching(false)
                 logger.warning("the inbox was removed; it is watched again as soon as it is back", metadata: ["inbox": "\(inbox)"])
                 // The inbox may be a link to where the files land: followed, as at the start.
                 while !Task.isCancelled, EntryType(path: inbox, followingLinks: true) != .directory {
@@ -174,6 +186,7 @@ public struct DropService: Service, CustomStringConvertible {
                 // Its pipeline folders, for files to be dropped into.
                 try? prepareInboxFolders()
             } catch {
+                readiness.watching(false)
                 logger.critical("the inbox watcher stopped", metadata: ["error": "\(error)"])
                 return
             }

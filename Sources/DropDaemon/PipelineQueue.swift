@@ -13,12 +13,16 @@ actor PipelineQueue {
     }
 
     let pipeline: String
-    private var waiting: Set<String> = []
+    private let metrics: PipelineMetrics
+    private var waiting: Set<String> = [] {
+        didSet { metrics.queued(waiting.count) }
+    }
     private let continuation: AsyncStream<Work>.Continuation
     nonisolated let work: AsyncStream<Work>
 
-    init(pipeline: String) {
+    init(pipeline: String, metrics: PipelineMetrics) {
         self.pipeline = pipeline
+        self.metrics = metrics
         (work, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 

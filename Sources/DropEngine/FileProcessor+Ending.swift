@@ -48,6 +48,7 @@ extension FileProcessor {
             metadata["rejectedRows"] = "\(file.rejectedRowsPath ?? "")"
         }
         logger.info("published", metadata: metadata)
+        metrics.fileEnded(kind: file.kind, outcome: .published, receipt: receipt, journal: journal)
         return .published(receipt)
     }
 
@@ -72,6 +73,7 @@ extension FileProcessor {
         logger.notice("already published; archived as a duplicate without sending", metadata: [
             "firstPublished": "\(first.finalPath ?? first.name)", "archived": "\(archived)",
         ])
+        metrics.fileEnded(kind: file.kind, outcome: .duplicate, receipt: receipt, journal: journal)
         return .duplicate(receipt)
     }
 
@@ -91,6 +93,7 @@ extension FileProcessor {
         file.finishedAt = Journal.timestamp(Date())
         try journal.update(file)
         logger.warning("rejected: \(reason)", metadata: ["report": "\(reportPath)"])
+        metrics.fileEnded(kind: file.kind, outcome: .rejected, receipt: nil, journal: journal)
         return .rejected(report: reportPath)
     }
 

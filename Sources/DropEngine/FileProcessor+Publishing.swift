@@ -17,7 +17,7 @@ extension FileProcessor {
         }
         let rejects = RejectedRowsWriter(claimedPath: file.claimedPath, format: survey.format, header: survey.format == .csv ? survey.columns : nil)
         let context = PublishingContext(
-            journal: journal, client: client, settings: settings, delivery: delivery, pipeline: pipeline, pipelineId: pipelineId)
+            journal: journal, client: client, settings: settings, delivery: delivery, metrics: metrics, pipeline: pipeline, pipelineId: pipelineId)
         let publishing = PublishingChoice.publishing(kind: file.kind, mode: file.mode ?? .stream, prior: prior, context: context)
         var job = PublishJob(survey: survey, plan: plan, defaultTimestamp: defaultTimestamp, prior: prior, rejects: rejects)
         job.resumesInterruptedPublish = !isFirstPass

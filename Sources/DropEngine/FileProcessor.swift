@@ -31,6 +31,7 @@ public struct FileProcessor: Sendable {
     let client: OpenlayerClient
     let plans: [FileKind: ColumnPlan]
     let delivery: BatchDelivery
+    let metrics: PipelineMetrics
     let logger: Logger
     /// Told how far each survey has read (`openlayer-drop upload` shows it while it checks).
     public var surveyProgress: SurveyProgress?
@@ -61,8 +62,13 @@ public struct FileProcessor: Sendable {
         let pipelineId = binding.inferencePipelineId
         // Reading the pipeline back: authenticated, small, and it touches the API's storage.
         let retrying = RetryingCall(policy: retry, health: health) { (try? await client.inferencePipeline(id: pipelineId)) != nil }
+        let metrics = health.metrics ?? PipelineMetrics(pipeline: binding.config.name)
+        self.metrics = metrics
         self.delivery = BatchDelivery(retrying: retrying) { batch throws(OpenlayerError) in
-            try await client.streamData(pipelineId: pipelineId, batch: batch)
+            try await metrics.dataRequest { () throws(OpenlayerError) in
+                try await client.streamData(pipelineId: pipelineId, batch: batch)
+                return batch.byteCount
+            }
         }
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(binding.config.name)"

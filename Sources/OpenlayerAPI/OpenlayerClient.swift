@@ -106,7 +106,9 @@ public struct OpenlayerClient: Sendable {
 
     /// Ground truth (or any column) for the rows published under `inferenceId`:
     /// `PUT /inference-pipelines/{id}/rows?inferenceId=…` with `{"row", "config"}`.
-    public func updateRow(pipelineId: String, inferenceId: String, row: JSONObject, config: JSONObject) async throws(OpenlayerError) {
+    /// Returns the bytes of the body sent, for the caller's metrics.
+    @discardableResult
+    public func updateRow(pipelineId: String, inferenceId: String, row: JSONObject, config: JSONObject) async throws(OpenlayerError) -> Int {
         var body = Array(#"{"row":"#.utf8)
         JSONWriter.append(.object(row), to: &body)
         body += Array(#","config":"#.utf8)
@@ -114,6 +116,7 @@ public struct OpenlayerClient: Sendable {
         body.append(UInt8(ascii: "}"))
         let path = "/inference-pipelines/\(pipelineId)/rows"
         _ = try await perform(.PUT, path, query: [("inferenceId", inferenceId)], body: body)
+        return body.count
     }
 
     // MARK: Bulk data and reference datasets

@@ -21,14 +21,30 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "How log lines are written: text, or json (one object per line). Overrides service.logFormat.")
+    var logFormat: LogFormat?
+
     func run() async throws {
-        let level = logLevel
-        EscapingLogHandler.bootstrap(level: level)
-        let logger = Logger(label: "openlayer-drop")
+        // Loaded first, for its log format; a config that cannot be used is said in plain text.
         let dropConfig = try options.load(requireAPIKey: true)
-        let service = DropService(config: dropConfig, logger: logger)
+        switch logFormat ?? dropConfig.service.logFormat {
+        case .text: EscapingLogHandler.bootstrap(level: logLevel)
+        case .json: JSONLogHandler.bootstrap(level: logLevel)
+        }
+        let logger = Logger(label: "openlayer-drop")
+        // Before any metric is made: one made earlier would record nowhere.
+        let registry = MetricsExport.registry
+        let readiness = ServiceReadiness()
+        let service = DropService(config: dropConfig, logger: logger, readiness: readiness)
+        // The endpoint comes first: a shutdown stops the services last to first, so it answers
+        // probes until the files in hand are finished.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let listen = dropConfig.service.httpListen {
+            services.append(.init(service: HTTPEndpoint(address: listen, registry: registry, readiness: readiness, logger: logger)))
+        }
+        services.append(.init(service: service))
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the deadline, requests still in flight are abandoned; the journal has them
         // as unacknowledged, so they are sent again at the next start. The deadline keeps a
         // little of shutdownTimeoutSeconds back for cancelling them and closing the connections,
@@ -41,3 +57,4 @@ struct Watch: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}

@@ -40,6 +40,9 @@ final class DropWorkspace: @unchecked Sendable {
         dataConfig: [String] = DropWorkspace.fraudDataConfig
     ) throws {
         self.sandbox = sandbox
+        // Watchers of tests running at once must not share the endpoint's default port.
+        var serviceSettings = serviceSettings
+        if !serviceSettings.contains(where: { $0.hasPrefix("http:") }) { serviceSettings.append("http: {listen: '127.0.0.1:0'}") }
         root = NSTemporaryDirectory() + "openlayer-drop-e2e-" + UUID().uuidString
         configPath = root + "/config.yaml"
         try FileManager.default.createDirectory(atPath: root + "/inbox/fraud", withIntermediateDirectories: true)
@@ -63,10 +66,11 @@ final class DropWorkspace: @unchecked Sendable {
 
     /// Starts `openlayer-drop watch`; with `waitUntilWatching`, returns once the start-up scan
     /// is done and a pipeline is bound, so that files dropped afterwards arrive as live events.
-    func startWatcher(waitUntilWatching: Bool = true, environment: [String: String] = [:]) async throws {
+    /// `arguments` go after the command's own (`--log-format json`).
+    func startWatcher(waitUntilWatching: Bool = true, environment: [String: String] = [:], arguments: [String] = []) async throws {
         let log = try Self.openForWriting(logPath, appending: true)
         watcher = try ChildProcess(
-            "openlayer-drop", arguments: ["watch", "--config", configPath, "--log-level", "debug"],
+            "openlayer-drop", arguments: ["watch", "--config", configPath, "--log-level", "debug"] + arguments,
             environment: environment.merging(["OPENLAYER_API_KEY": sandbox.apiKey]) { $1 }, stdout: log, stderr: log)
         if waitUntilWatching {
             // The watcher starts at once; the pipeline is bound beside it.

@@ -184,6 +184,19 @@ public enum ConfigLoader {
         if let auth = try duration(raw?.retry?.authRetrySeconds, "retry.authRetrySeconds", minimum: 0.001) { settings.retry.authRetryInterval = auth }
         if let local = try duration(raw?.retry?.localRetrySeconds, "retry.localRetrySeconds", minimum: 0.001) { settings.localRetryDelay = local }
         if let probe = try duration(raw?.retry?.probeSeconds, "retry.probeSeconds", minimum: 0.001) { settings.retry.probeInterval = probe }
+        if let format = raw?.logFormat { settings.logFormat = format }
+        switch raw?.http ?? .absent {
+        case .absent: break
+        case .off: settings.httpListen = nil
+        case .given(let http):
+            if let listen = http.listen {
+                switch ListenAddress.parse(listen) {
+                case .success(let address): settings.httpListen = address
+                case .failure(let error):
+                    throw ConfigError(file: file, keyPath: "service.http.listen", message: error.reason, kind: .invalidValue)
+                }
+            }
+        }
         return settings
     }
 
@@ -276,6 +289,9 @@ public enum ConfigLoader {
             }
             if last == "storage" {
                 return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(StorageKind.allCases.map(\.rawValue).joined(separator: ", "))", kind: .badChoice)
+            }
+            if last == "logFormat" {
+                return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))", kind: .badChoice)
             }
             if last == "duplicates" {
                 return ConfigError(file: file, keyPath: path(context.codingPath), message: "expected one of \(PublishSettings.DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", "))", kind: .badChoice)

@@ -62,9 +62,44 @@ struct RawConfig: Decodable {
         var shutdownTimeoutSeconds: Double?
         var journalRetentionDays: Double?
         var retry: Retry?
+        var http: Setting<HTTP> = .absent
+        var logFormat: LogFormat?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case settleSeconds, shutdownTimeoutSeconds, journalRetentionDays, retry
+            case settleSeconds, shutdownTimeoutSeconds, journalRetentionDays, retry, http, logFormat
+        }
+
+        init() {}
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            settleSeconds = try container.decodeIfPresent(Double.self, forKey: .settleSeconds)
+            shutdownTimeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .shutdownTimeoutSeconds)
+            journalRetentionDays = try container.decodeIfPresent(Double.self, forKey: .journalRetentionDays)
+            retry = try container.decodeIfPresent(Retry.self, forKey: .retry)
+            logFormat = try container.decodeIfPresent(LogFormat.self, forKey: .logFormat)
+            // `http: null` turns the endpoint off, which an absent key must not.
+            if !container.contains(.http) {
+                http = .absent
+            } else if try container.decodeNil(forKey: .http) {
+                http = .off
+            } else {
+                http = .given(try container.decode(HTTP.self, forKey: .http))
+            }
+        }
+    }
+
+    /// A section that is on by default: absent, turned off with `null`, or given.
+    enum Setting<Value> {
+        case absent, off, given(Value)
+    }
+
+    /// The HTTP endpoint for metrics and health checks.
+    struct HTTP: Decodable {
+        var listen: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case listen
         }
     }
 
@@ -127,7 +162,7 @@ struct RawConfig: Decodable {
             "directories": .keys(Directories.CodingKeys.self),
             "tls": .keys(TLS.CodingKeys.self),
             "defaults": settings,
-            "service": .keys(Service.CodingKeys.self, nested: ["retry": .keys(Retry.CodingKeys.self)]),
+            "service": .keys(Service.CodingKeys.self, nested: ["retry": .keys(Retry.CodingKeys.self), "http": .keys(HTTP.CodingKeys.self)]),
             "pipelines": .named(pipeline),
         ])
     }

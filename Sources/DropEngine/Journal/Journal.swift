@@ -11,8 +11,11 @@ import GRDB
 /// carrying the same inference ids.
 public final class Journal: Sendable {
     private let database: DatabasePool
+    /// The SQLite file; its write-ahead log sits beside it as `<path>-wal`.
+    public let path: String
 
     public init(path: String) throws {
+        self.path = path
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -24,6 +27,15 @@ public final class Journal: Sendable {
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
         database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
+    }
+
+    /// The journal's size on disk: the database and its write-ahead log, which holds the
+    /// recent writes until a checkpoint folds them in.
+    public var bytesOnDisk: Int {
+        [path, path + "-wal"].reduce(0) { total, file in
+            var info = stat()
+            return total + (stat(file, &info) == 0 ? Int(info.st_size) : 0)
+        }
     }
 
     static var migrator: DatabaseMigrator {

@@ -5,7 +5,9 @@ import OpenlayerAPI
 /// with `{"row": {"<column>": value}, "config": {"groundTruthColumnName": "<column>"}}`.
 enum GroundTruthUpdate {
     /// Sends the single row of `batch` (the stream path cuts ground truths one row per batch).
-    static func send(_ batch: DataStreamBatch, plan: ColumnPlan, client: OpenlayerClient, pipelineId: String) async throws(OpenlayerError) {
+    /// Returns the bytes of the request's body.
+    @discardableResult
+    static func send(_ batch: DataStreamBatch, plan: ColumnPlan, client: OpenlayerClient, pipelineId: String) async throws(OpenlayerError) -> Int {
         guard case .object(let body)? = try? JSONParser.parse(batch.finished()), case .array(let rows)? = body["rows"],
             rows.count == 1, case .object(let row) = rows[0], case .string(let inferenceId)? = row[plan.inferenceIdColumn],
             let column = plan.groundTruthColumn
@@ -17,6 +19,6 @@ enum GroundTruthUpdate {
             .init(key: "groundTruthColumnName", value: .string(column)),
             .init(key: "inferenceIdColumnName", value: .string(plan.inferenceIdColumn)),
         ])
-        try await client.updateRow(pipelineId: pipelineId, inferenceId: inferenceId, row: update, config: config)
+        return try await client.updateRow(pipelineId: pipelineId, inferenceId: inferenceId, row: update, config: config)
     }
 }

@@ -23,11 +23,22 @@ public actor PipelineHealth {
     private var lastSuccess: Date?
     private let logger: Logger
     private let statusFile: String?
+    /// The pipeline's metrics, for everything that reports on its requests; nil records none.
+    public nonisolated let metrics: PipelineMetrics?
+    /// Hears each change of state (the daemon's readiness listens).
+    private let onChange: (@Sendable (State) -> Void)?
 
-    /// - Parameter statusFile: where the state is written for `status`; nil writes nothing.
-    public init(logger: Logger, statusFile: String? = nil) {
+    /// - Parameters:
+    ///   - statusFile: where the state is written for `status`; nil writes nothing.
+    ///   - metrics: where the paused state and retries are counted.
+    ///   - onChange: told each new state, as it changes.
+    public init(
+        logger: Logger, statusFile: String? = nil, metrics: PipelineMetrics? = nil, onChange: (@Sendable (State) -> Void)? = nil
+    ) {
         self.logger = logger
         self.statusFile = statusFile
+        self.metrics = metrics
+        self.onChange = onChange
     }
 
     /// Writes the current state, so that `status` sees a pipeline as soon as it is bound.
@@ -45,6 +56,7 @@ public actor PipelineHealth {
         }
         state = .healthy
         since = Date()
+        changed()
         write()
     }
 
@@ -54,6 +66,7 @@ public actor PipelineHealth {
         guard newState != state else { return }
         state = newState
         since = Date()
+        changed()
         switch newState {
         case .paused(let reason):
             logger.error("the API key is refused; publishing is paused and the key is tried again every \(delay)", metadata: ["reason": "\(reason)"])
@@ -62,6 +75,11 @@ public actor PipelineHealth {
         case .healthy:
             break
         }
+    }
+
+    private func changed() {
+        if case .paused = state { metrics?.paused(true) } else { metrics?.paused(false) }
+        onChange?(state)
     }
 
     /// Writes the state for other processes; a failure to write only loses that view.

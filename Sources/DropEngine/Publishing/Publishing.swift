@@ -30,6 +30,7 @@ struct PublishingContext: Sendable {
     let client: OpenlayerClient
     let settings: PublishSettings
     let delivery: BatchDelivery
+    let metrics: PipelineMetrics
     let pipeline: String
     let pipelineId: String
 

@@ -67,6 +67,7 @@ public struct RetryingCall: Sendable {
                 await health.failed(.paused(reason: failure.description), retryIn: delay)
             }
             attempt += 1
+            health.metrics?.retrying(after: failure)
             // A shutdown cuts the wait short: the work is left for the next start.
             do {
                 let probing = mayProbe ? probe : nil

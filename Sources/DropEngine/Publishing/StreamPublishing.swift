@@ -19,9 +19,12 @@ struct GroundTruthRowPublishing: Publishing {
         settings.batchRows = 1
         settings.maxBatchesInFlight = settings.groundTruthConcurrency
         let plan = job.plan
-        try await context.publishRows(file, job, settings: settings) { [delivery = context.delivery, client = context.client, pipelineId = context.pipelineId] batch in
+        try await context.publishRows(file, job, settings: settings) {
+            [delivery = context.delivery, client = context.client, pipelineId = context.pipelineId, metrics = context.metrics] batch in
             await delivery.attempt { () throws(OpenlayerError) in
-                try await GroundTruthUpdate.send(batch, plan: plan, client: client, pipelineId: pipelineId)
+                try await metrics.dataRequest { () throws(OpenlayerError) in
+                    try await GroundTruthUpdate.send(batch, plan: plan, client: client, pipelineId: pipelineId)
+                }
             }
         }
     }
