@@ -78,6 +78,13 @@ struct DeployFilesTests {
         #expect(Duration.seconds(stopSeconds) > loaded.service.shutdownTimeout)
     }
 
+    @Test("The container's config loads as the service loads it, serving metrics and health checks to other hosts")
+    func containerConfigLoads() throws {
+        let loaded = try ConfigLoader.load(
+            path: Self.repository.appendingPathComponent("deploy/docker/config.yaml").path, environment: [:], requireAPIKey: false)
+        #expect(loaded.service.httpListen == ListenAddress(host: "0.0.0.0", port: 9464))
+    }
+
     @Test("systemd-analyze verify finds nothing to say about the unit")
     func unitVerifies() throws {
         let analyze = "/usr/bin/systemd-analyze"
