@@ -5,7 +5,7 @@
 #   make fuzz-smoke   fuzzes each harness of Fuzz/Harness for FUZZ_SECONDS (20) from its seeds
 SWIFT ?= swift
 
-.PHONY: deps test-deps build demo test deb fuzz-smoke clean
+.PHONY: deps test-deps build demo test deb man fuzz-smoke clean
 
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS = csv csvgz jsonl json config arrow
@@ -27,9 +27,14 @@ test: deps test-deps
 	$(SWIFT) test --skip-build
 
 # openlayer-drop_<version>_<arch>.deb in .build/deb, the Swift runtime linked in (deploy/README.md).
-deb: deps
+deb: deps man
 	$(SWIFT) build -c release --product openlayer-drop --static-swift-stdlib
 	@scripts/build-deb.sh
+
+# The manual pages of openlayer-drop and openlayer-sandbox, from their help texts
+# (swift-argument-parser's generate-manual plugin), in .build/plugins/GenerateManual/outputs/.
+man:
+	$(SWIFT) package generate-manual
 
 fuzz-smoke: deps
 	@for target in $(FUZZ_TARGETS); do scripts/fuzz.sh $$target $(FUZZ_SECONDS) || exit 1; done

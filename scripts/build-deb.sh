@@ -5,9 +5,10 @@
 #   swift build -c release --product openlayer-drop --static-swift-stdlib
 # so that the machines it is installed on need no Swift toolchain. OUTPUT_DIR defaults to .build/deb.
 # VERSION (default: the version the command reports, from its source) and ARCH (default: this
-# machine's, dpkg --print-architecture) may be set in the environment.
+# machine's, dpkg --print-architecture) may be set in the environment, and MANPAGE: the manual page
+# (default: what `make man`, swift-argument-parser's generate-manual plugin, writes).
 #
-# The package: the binary in /usr/bin, the systemd unit, /etc/openlayer-drop/config.yaml as a
+# The package: the binary in /usr/bin, its manual page and bash, zsh and fish completions, the systemd unit, /etc/openlayer-drop/config.yaml as a
 # conffile (an edited config survives upgrades), the inotify sysctl file, and maintainer scripts
 # that create the openlayer-drop system user and /var/lib/openlayer-drop.
 set -euo pipefail
@@ -37,6 +38,19 @@ install -D -m 0644 "$repository/deploy/config.yaml" "$root/etc/openlayer-drop/co
 install -D -m 0644 "$repository/deploy/systemd/99-openlayer-drop-inotify.conf" "$root/usr/lib/sysctl.d/99-openlayer-drop-inotify.conf"
 install -D -m 0644 "$repository/deploy/README.md" "$root/usr/share/doc/openlayer-drop/README.deploy.md"
 install -D -m 0644 "$repository/README.md" "$root/usr/share/doc/openlayer-drop/README.md"
+# Completions come from the binary itself (swift-argument-parser writes them), so they match it.
+install -d "$root/usr/share/bash-completion/completions" "$root/usr/share/zsh/vendor-completions" "$root/usr/share/fish/vendor_completions.d"
+"$binary" --generate-completion-script bash > "$root/usr/share/bash-completion/completions/openlayer-drop"
+"$binary" --generate-completion-script zsh > "$root/usr/share/zsh/vendor-completions/_openlayer-drop"
+"$binary" --generate-completion-script fish > "$root/usr/share/fish/vendor_completions.d/openlayer-drop.fish"
+manpage="${MANPAGE:-$repository/.build/plugins/GenerateManual/outputs/OpenlayerDropCommand/openlayer-drop.1}"
+if [ -f "$manpage" ]; then
+  install -d "$root/usr/share/man/man1"
+  gzip -9n < "$manpage" > "$root/usr/share/man/man1/openlayer-drop.1.gz"
+  chmod 0644 "$root/usr/share/man/man1/openlayer-drop.1.gz"
+else
+  echo "build-deb: warning: no manual page at $manpage (make man writes it); the package has none" >&2
+fi
 install -d "$root/DEBIAN"
 
 installed_kib="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"

@@ -220,4 +220,11 @@ extension CommandTests {
         #expect(lines.count >= 4, "\(lines.count) reports in 1.2 s at 0.1 s intervals")
         #expect(waiting.first == .integer(0) && waiting.last == .integer(1))
     }
+
+    @Test("The binary writes its own shell completions, naming every command", arguments: ["bash", "zsh", "fish"])
+    func completions(shell: String) throws {
+        let run = try Self.run(["--generate-completion-script", shell])
+        #expect(run.status == 0, "\(run.errors)")
+        for command in ["watch", "upload", "status", "validate", "check-config", "init"] { #expect(run.output.contains(command), "\(shell): \(command)") }
+    }
 }

@@ -380,10 +380,14 @@ struct DeployFilesTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let binary = directory + "/openlayer-drop"
-        try "#!/bin/sh\necho stand-in\n".write(toFile: binary, atomically: true, encoding: .utf8)
+        // Answers as the real one does when asked for its completions.
+        try "#!/bin/sh\n[ \"$1\" = --generate-completion-script ] && echo \"# $2 completions\" && exit 0\necho stand-in\n"
+            .write(toFile: binary, atomically: true, encoding: .utf8)
         chmod(binary, 0o755)
+        let manpage = directory + "/openlayer-drop.1"
+        try ".Dt OPENLAYER-DROP 1\n".write(toFile: manpage, atomically: true, encoding: .utf8)
         let script = Self.repository.appendingPathComponent("scripts/build-deb.sh").path
-        let built = try Self.run(script, [binary, directory + "/out"], environment: ["VERSION": "1.2.3", "ARCH": "amd64"])
+        let built = try Self.run(script, [binary, directory + "/out"], environment: ["VERSION": "1.2.3", "ARCH": "amd64", "MANPAGE": manpage])
         try #require(built.status == 0, "\(built.output)")
         let package = directory + "/out/openlayer-drop_1.2.3_amd64.deb"
         #expect(built.output.trimmingCharacters(in: .whitespacesAndNewlines) == package)
@@ -406,6 +410,7 @@ struct DeployFilesTests {
         #expect(entries["./lib/systemd/system/openlayer-drop.service"] == "-rw-r--r-- root/root")
         #expect(entries["./etc/openlayer-drop/config.yaml"] == "-rw-r--r-- root/root")
         #expect(entries["./usr/lib/sysctl.d/99-openlayer-drop-inotify.conf"] == "-rw-r--r-- root/root")
+        #expect(entries["./usr/share/man/man1/openlayer-drop.1.gz"] == "-rw-r--r-- root/root")
 
         // The files are the repository's, and the maintainer scripts are shell a dpkg can run.
         let tree = directory + "/tree"
@@ -418,6 +423,12 @@ struct DeployFilesTests {
         #expect(FileManager.default.contentsEqual(
             atPath: tree + "/etc/openlayer-drop/config.yaml", andPath: Self.repository.appendingPathComponent("deploy/config.yaml").path))
         #expect(try String(contentsOfFile: control + "/conffiles", encoding: .utf8) == "/etc/openlayer-drop/config.yaml\n")
+        for (path, shell) in [
+            ("/usr/share/bash-completion/completions/openlayer-drop", "bash"), ("/usr/share/zsh/vendor-completions/_openlayer-drop", "zsh"),
+            ("/usr/share/fish/vendor_completions.d/openlayer-drop.fish", "fish"),
+        ] {
+            #expect((try? String(contentsOfFile: tree + path, encoding: .utf8)) == "# \(shell) completions\n", "\(path)")
+        }
         let postinst = try String(contentsOfFile: control + "/postinst", encoding: .utf8)
         #expect(postinst.contains("adduser --system --group --home /var/lib/openlayer-drop"))
         #expect(postinst.contains("install -d -o openlayer-drop -g openlayer-drop -m 0750 /var/lib/openlayer-drop"))
