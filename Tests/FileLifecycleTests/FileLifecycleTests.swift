@@ -49,11 +49,13 @@ struct FileLifecycleTests {
                 baseURL: config.baseURL, apiKey: config.apiKey, httpClient: HTTPClient.shared, timeout: requestTimeout, logger: Logger(label: "lifecycle"))
         }
 
-        func processor() async throws -> FileProcessor {
+        /// - Parameter metrics: where the processor records, when a test reads them back.
+        func processor(metrics: PipelineMetrics? = nil) async throws -> FileProcessor {
             let pipeline = try #require(config.pipeline(named: "fraud"))
             let binding = try await PipelineBinding.bind(pipeline, client: client)
             return FileProcessor(
-                binding: binding, directories: config.directories, journal: journal, health: PipelineHealth(logger: Logger(label: "lifecycle")),
+                binding: binding, directories: config.directories, journal: journal,
+                health: PipelineHealth(logger: Logger(label: "lifecycle"), metrics: metrics),
                 retry: config.service.retry, client: publishingClient, logger: Logger(label: "lifecycle"))
         }
 

@@ -1,6 +1,7 @@
 import DropEngine
 import DropJSON
 import Foundation
+import Prometheus
 import SandboxTestSupport
 import Testing
 
@@ -25,16 +26,20 @@ struct PublisherTests {
             + ids.map { "id-\($0),\($0).5,m\($0),\($0 % 2),\"[0.5, 0.5]\"\(labels ? ",\(($0 + 1) % 2)" : "")\n" }.joined()
     }
 
-    @Test("Bulk: a 503 on the upload is retried, and every row arrives once through the Arrow file")
+    @Test("Bulk: a 503 on the upload is retried, and every row arrives once through the Arrow file, counted as one data request")
     func bulkRetried() async throws {
         try await InProcessSandbox.with { sandbox in
             let workspace = try Workspace(sandbox: sandbox, settings: ["mode: bulk"])
             defer { workspace.remove() }
-            let processor = try await workspace.processor()
+            let registry = PrometheusCollectorRegistry()
+            let processor = try await workspace.processor(metrics: PipelineMetrics(pipeline: "fraud", factory: PrometheusMetricsFactory(registry: registry)))
             let file = try Self.claim(Self.predictions(ids: 1...9), "bulk.csv", kind: .predictions, in: workspace, by: processor)
             try await sandbox.setFaults(#"{"failNext": 1, "status": 503}"#)
             guard case .published(let receipt) = try await processor.process(file, isCurrent: true) else { Issue.record("not published"); return }
             #expect(receipt.mode == "bulk" && receipt.rowsPublished == 9)
+            let exposed = registry.emitToString()
+            #expect(exposed.contains(#"openlayer_drop_batches_sent_total{pipeline="fraud"} 1"#), "\(exposed)")
+            #expect(exposed.contains(#"openlayer_drop_request_duration_seconds_count{pipeline="fraud"} 2"#), "the failed attempt is timed too")
             let rows = try await sandbox.rows(pipelineId: processor.binding.inferencePipelineId)
             #expect(FileLifecycleTests.merchants(rows) == Dictionary(uniqueKeysWithValues: (1...9).map { ("m\($0)", 1) }))
         }

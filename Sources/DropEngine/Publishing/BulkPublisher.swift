@@ -16,6 +16,7 @@ struct BulkPublisher {
     let client: OpenlayerClient
     let pipelineId: String
     let delivery: BatchDelivery
+    let metrics: PipelineMetrics
 
     /// Uploads the Arrow stream (its parts, one after the other) and tells Openlayer about it,
     /// retrying as any request.
@@ -23,7 +24,7 @@ struct BulkPublisher {
         let config = plan.wireConfig(presentColumns: presentColumns)
         return await StorageUpload.deliver(
             files: arrowParts, objectName: "batch_data_\(Date().timeIntervalSince1970)_\(pipelineId).arrow",
-            client: client, storage: settings.storage, delivery: delivery
+            client: client, storage: settings.storage, delivery: delivery, metrics: metrics
         ) { [client, pipelineId] storageUri throws(OpenlayerError) in
             try await client.publishStoredData(pipelineId: pipelineId, storageUri: storageUri, performDataMerge: merge, config: config)
         }
@@ -38,20 +39,26 @@ enum StorageUpload {
     ///   - files: uploaded one after the other, as one object.
     ///   - announce: the call naming the uploaded object (`POST /data`, or the pipeline's
     ///     `referenceDatasetUri`). Returns the outcome and the storage URI used.
+    ///   - metrics: each attempt counts as one data request (URL, upload and announcement
+    ///     together), its bytes those of the files.
     static func deliver(
         files: [String], objectName: String, client: OpenlayerClient, storage: StorageKind,
-        delivery: BatchDelivery, announce: @escaping @Sendable (String) async throws(OpenlayerError) -> Void
+        delivery: BatchDelivery, metrics: PipelineMetrics, announce: @escaping @Sendable (String) async throws(OpenlayerError) -> Void
     ) async -> (BatchDelivery.Outcome, String?) {
         let source: UploadSource
         do { source = try .files(files) } catch {
             return (.refused("cannot read \(files.joined(separator: ", ")): \(error)"), nil)
         }
         let stored = StoredURI()
+        let bytes = files.reduce(0) { $0 + Int((try? FileStamp(path: $1).size) ?? 0) }
         let outcome = await delivery.attempt { () throws(OpenlayerError) in
-            let presigned = try await client.presignedURL(objectName: objectName)
-            try await upload(client: client, source: source, to: presigned, objectName: objectName, storage: storage)
-            try await announce(presigned.storageUri)
-            stored.set(presigned.storageUri)
+            try await metrics.dataRequest { () throws(OpenlayerError) in
+                let presigned = try await client.presignedURL(objectName: objectName)
+                try await upload(client: client, source: source, to: presigned, objectName: objectName, storage: storage)
+                try await announce(presigned.storageUri)
+                stored.set(presigned.storageUri)
+                return bytes
+            }
         }
         return (outcome, stored.value)
     }

@@ -11,7 +11,8 @@ struct BulkUploadPublishing: Publishing {
     func publish(_ file: inout JournalFile, _ job: PublishJob) async throws {
         guard let id = file.id else { return }
         let bulk = BulkPublisher(
-            plan: job.plan, settings: context.settings, client: context.client, pipelineId: context.pipelineId, delivery: context.delivery)
+            plan: job.plan, settings: context.settings, client: context.client, pipelineId: context.pipelineId, delivery: context.delivery,
+            metrics: context.metrics)
         let journal = context.journal
         let pipeline = context.pipeline
         let purpose = job.plan.purpose
@@ -42,7 +43,7 @@ struct ReferenceUploadPublishing: Publishing {
         defer { try? FileManager.default.removeItem(atPath: written.path) }
         let (outcome, storageUri) = await StorageUpload.deliver(
             files: [written.path], objectName: "reference_dataset_\(Date().timeIntervalSince1970)_\(context.pipelineId).tar.gz",
-            client: context.client, storage: context.settings.storage, delivery: context.delivery
+            client: context.client, storage: context.settings.storage, delivery: context.delivery, metrics: context.metrics
         ) { [client = context.client, pipelineId = context.pipelineId] storageUri throws(OpenlayerError) in
             try await client.setReferenceDataset(pipelineId: pipelineId, storageUri: storageUri)
         }
