@@ -7,7 +7,7 @@ import Yams
 /// a mistake there shows only on someone's server, so the fields that matter are checked here.
 @Suite("Deployment files")
 struct DeployFilesTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = ToolRun.repository
 
     static func text(_ path: String) throws -> String {
         try String(contentsOf: repository.appendingPathComponent(path), encoding: .utf8)
@@ -353,25 +353,8 @@ struct DeployFilesTests {
 
     // MARK: .deb
 
-    struct Run {
-        var status: Int32
-        var output: String
-    }
-
-    /// Runs a command to its end, standard output and error together.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ToolRun {
+        try ToolRun.run(executable, arguments, environment: environment)
     }
 
     @Test("build-deb.sh packs a binary with the unit, the conffile config, the sysctl file and a postinst that makes the user")

@@ -17,23 +17,14 @@ struct SeedFlowTests {
 
     /// The Python in `.venv` (made by `scripts/test-deps.sh`), with pyarrow and PyYAML.
     static var python: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".venv/bin/python3").path
+        ToolRun.repository.appendingPathComponent(".venv/bin/python3").path
     }
 
+    /// Runs a tool that must succeed; its output, or an error holding it.
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw ToolFailed(output: "\(executable) \(arguments): \(text)") }
-        return text
+        let run = try ToolRun.run(executable, arguments)
+        guard run.status == 0 else { throw ToolFailed(output: "\(executable) \(arguments): \(run.output)") }
+        return run.output
     }
 
     struct ToolFailed: Error, CustomStringConvertible {
