@@ -6,6 +6,7 @@ import InboxWatcher
 import Logging
 import OpenlayerAPI
 import ServiceLifecycle
+import UnixSignals
 
 /// The long-running service: binds every configured pipeline to Openlayer, watches the
 /// inbox, and feeds each pipeline's files, one at a time and in arrival order, to its
@@ -16,23 +17,35 @@ import ServiceLifecycle
 /// returns. A file not finished stays in `state/processing/` and is taken up at the next
 /// start where it stopped. Cancellation (past the shutdown deadline) abandons the requests
 /// in flight; they are sent again at the next start with the same inference ids.
+///
+/// Reload contract (SIGHUP, when `reloadConfig` is given): the config file is read again; if
+/// it cannot be used, the error is logged and the running config kept. Otherwise added
+/// pipelines start, removed ones finish the file in hand and stop, changed ones finish the
+/// file in hand and start again on the new settings (`ConfigChanges`).
 public struct DropService: Service, CustomStringConvertible {
     let config: DropConfig
     let logger: Logger
     /// Told when the journal opens, the watch starts or stops, a pipeline is paused or resumes.
     let readiness: ServiceReadiness
+    /// Reads the config file again; nil leaves SIGHUP to its default (the process ends).
+    let reloadConfig: (@Sendable () throws -> DropConfig)?
 
-    public init(config: DropConfig, logger: Logger, readiness: ServiceReadiness = ServiceReadiness()) {
+    public init(
+        config: DropConfig, logger: Logger, readiness: ServiceReadiness = ServiceReadiness(),
+        reloadConfig: (@Sendable () throws -> DropConfig)? = nil
+    ) {
         self.config = config
         self.logger = logger
         self.readiness = readiness
+        self.reloadConfig = reloadConfig
     }
 
     /// How the service names itself in lifecycle logs (its config is not for logs).
     public var description: String { "DropService" }
 
     public func run() async throws {
-        try prepareDirectories()
+        try config.directories.prepareOutputFolders()
+        for pipeline in config.pipelines { try config.directories.preparePipelineFolders(pipeline.name) }
         let journal = try Journal(path: config.directories.journal)
         readiness.journalOpened()
         ServiceMetrics.announce(journal: journal)
@@ -57,46 +70,45 @@ public struct DropService: Service, CustomStringConvertible {
             "pipelines": "\(config.pipelines.map(\.name).joined(separator: ","))",
         ])
         for warning in config.warnings { logger.warning("\(warning)") }
-        // Every queue exists from the start, so the watcher starts at once: files wait in their
-        // pipeline's queue until it is bound, and a pipeline that cannot be bound (its project
-        // refused, the API down) holds back no other.
-        let metrics = Dictionary(uniqueKeysWithValues: config.pipelines.map { ($0.name, PipelineMetrics(pipeline: $0.name)) })
-        let queues = Dictionary(uniqueKeysWithValues: metrics.map { ($0.key, PipelineQueue(pipeline: $0.key, metrics: $0.value)) })
-        let router = InboxRouter(inbox: config.directories.inbox, pipelines: Set(queues.keys))
-        let archivist = Archivist(directories: config.directories)
+        let dispatch = InboxDispatch(inbox: config.directories.inbox, archivist: Archivist(directories: config.directories), logger: logger)
+        let (events, eventSink) = AsyncStream.makeStream(of: ServiceEvent.self)
+        var supervisor = PipelineSupervisor(
+            config: config, client: client, journal: journal, dispatch: dispatch, readiness: readiness, events: eventSink, logger: logger)
 
         await withTaskGroup(of: Void.self) { group in
-            for pipeline in config.pipelines {
-                guard let queue = queues[pipeline.name] else { continue }
-                group.addTask {
-                    var pipelineLogger = logger
-                    pipelineLogger[metadataKey: "pipeline"] = "\(pipeline.name)"
-                    let health = PipelineHealth(
-                        logger: pipelineLogger, statusFile: config.directories.healthFile(of: pipeline.name), metrics: metrics[pipeline.name]
-                    ) { [readiness] state in readiness.pipeline(pipeline.name, is: state) }
-                    guard let binding = await bindUntilReady(pipeline, client: client, health: health) else { return }
-                    let processor = FileProcessor(
-                        binding: binding, directories: config.directories, journal: journal, health: health,
-                        retry: config.service.retry, client: client, logger: logger)
-                    let worker = PipelineWorker(
-                        queue: queue, processor: processor,
-                        settleTime: config.service.settleTime, retryDelay: config.service.localRetryDelay, logger: pipelineLogger)
-                    // A big file is read by `workers` threads at once (at least two: one archives the
-                    // last file while the next is read). A thread more costs the many small files
-                    // more in hand-offs than it gives the big ones.
-                    let executor = BlockingWorkExecutor(name: "drop " + pipeline.name, threads: max(2, pipeline.publish.workers))
-                    defer { executor.shutdown() }
-                    await withTaskExecutorPreference(executor) { await worker.run() }
-                }
-            }
+            // Every queue exists before the watcher starts: files wait in their pipeline's
+            // queue until it is bound, and a pipeline that cannot be bound (its project
+            // refused, the API down) holds back no other.
+            await supervisor.startAll(in: &group)
             group.addTask {
                 await cancelWhenGracefulShutdown { await forgetOldFiles(journal) }
             }
             group.addTask {
-                await cancelWhenGracefulShutdown {
-                    await watch(router: router, queues: queues, archivist: archivist)
+                await cancelWhenGracefulShutdown { await watch(dispatch) }
+                await dispatch.closeAll()
+                eventSink.yield(.watchEnded)
+            }
+            if reloadConfig != nil {
+                group.addTask {
+                    await cancelWhenGracefulShutdown {
+                        for await _ in await UnixSignalsSequence(trapping: .sighup) { eventSink.yield(.reloadRequested) }
+                    }
                 }
-                for queue in queues.values { await queue.close() }
+            }
+            for await event in events {
+                switch event {
+                case .reloadRequested:
+                    guard let reloadConfig else { continue }
+                    do {
+                        await supervisor.reload(try reloadConfig(), in: &group)
+                    } catch {
+                        logger.error("cannot reload the config; the running one is kept", metadata: ["error": "\(error)"])
+                    }
+                case .runEnded(let name, let generation):
+                    await supervisor.runEnded(name, generation: generation, in: &group)
+                case .watchEnded:
+                    eventSink.finish()
+                }
             }
         }
         logger.info("stopped")
@@ -115,54 +127,18 @@ public struct DropService: Service, CustomStringConvertible {
         }
     }
 
-    private func prepareDirectories() throws {
-        let manager = FileManager.default
-        try config.directories.prepareOutputFolders()
-        try prepareInboxFolders()
-        for pipeline in config.pipelines {
-            for kind in FileKind.allCases {
-                try manager.createDirectory(atPath: kind.path(under: config.directories.processing, pipeline: pipeline.name), withIntermediateDirectories: true)
-            }
-        }
-    }
-
-    private func prepareInboxFolders() throws {
-        for pipeline in config.pipelines {
-            for kind in FileKind.allCases {
-                try FileManager.default.createDirectory(
-                    atPath: kind.path(under: config.directories.inbox, pipeline: pipeline.name), withIntermediateDirectories: true)
-            }
-        }
-    }
-
-    /// Binds a pipeline, waiting out an unreachable API or a refused key: a service started
-    /// before the network is up should come up when it does, not exit. Returns nil when
-    /// shutdown comes first.
-    private func bindUntilReady(_ pipeline: PipelineConfig, client: OpenlayerClient, health: PipelineHealth) async -> PipelineBinding? {
-        let retrying = RetryingCall(policy: config.service.retry, health: health)
-        guard case .succeeded(let binding) = await retrying.run(onRefusal: .retrySlowly, { () throws(OpenlayerError) in
-            try await PipelineBinding.bind(pipeline, client: client)
-        }) else { return nil }
-        await health.announce()
-        logger.info("pipeline ready", metadata: [
-            "pipeline": "\(pipeline.name)", "project": "\(pipeline.project)",
-            "projectId": "\(binding.projectId)", "inferencePipelineId": "\(binding.inferencePipelineId)",
-        ])
-        return binding
-    }
-
     /// Watches the inbox until shutdown. An inbox removed (a cleanup script, a remount) is
     /// waited for and watched again once it is back, its files found by the new watch's scan:
     /// one warning, no exit. It is not made again here: on an unmounted volume that would
     /// create folders on the disk beneath.
-    private func watch(router: InboxRouter, queues: [String: PipelineQueue], archivist: Archivist) async {
+    private func watch(_ dispatch: InboxDispatch) async {
         let inbox = config.directories.inbox
         while !Task.isCancelled {
             do {
                 for try await event in InboxWatcher(root: inbox) {
                     switch event {
                     case .fileReady(let path, let arrival):
-                        await dispatch(path, complete: arrival == .renamed || arrival == .created, router: router, queues: queues, archivist: archivist)
+                        await dispatch.dispatch(path, complete: arrival == .renamed || arrival == .created)
                     case .watching:
                         readiness.watching(true)
                         logger.info("watching the inbox", metadata: ["inbox": "\(inbox)"])
@@ -170,7 +146,7 @@ public struct DropService: Service, CustomStringConvertible {
                         ServiceMetrics.inotifyOverflowed()
                         logger.warning("inotify queue overflowed; rescanning the inbox")
                         for path in InboxWatcher.scan(root: inbox) {
-                            await dispatch(path, complete: false, router: router, queues: queues, archivist: archivist)
+                            await dispatch.dispatch(path, complete: false)
                         }
                     }
                 }
@@ -184,32 +160,12 @@ public struct DropService: Service, CustomStringConvertible {
                     try? await Task.sleep(for: .seconds(1))
                 }
                 // Its pipeline folders, for files to be dropped into.
-                try? prepareInboxFolders()
+                for pipeline in await dispatch.pipelines { try? config.directories.preparePipelineFolders(pipeline) }
             } catch {
                 readiness.watching(false)
                 logger.critical("the inbox watcher stopped", metadata: ["error": "\(error)"])
                 return
             }
-        }
-    }
-
-    private func dispatch(
-        _ path: String, complete: Bool, router: InboxRouter, queues: [String: PipelineQueue], archivist: Archivist
-    ) async {
-        switch router.route(path) {
-        case .pipeline(let name, let kind)?:
-            if await queues[name]?.enqueue(path, kind: kind, complete: complete) == true {
-                logger.debug("queued", metadata: ["pipeline": "\(name)", "kind": "\(kind.rawValue)", "file": "\(path)"])
-            }
-        case .stray(let folder, let reason)?:
-            do {
-                let report = try archivist.rejectUnroutable(path, folder: folder, reason: reason, at: Date())
-                logger.warning("rejected a file outside any pipeline folder: \(reason)", metadata: ["file": "\(path)", "report": "\(report)"])
-            } catch {
-                logger.error("cannot move a stray file to rejected/", metadata: ["file": "\(path)", "error": "\(error)"])
-            }
-        case nil:
-            break
         }
     }
 }

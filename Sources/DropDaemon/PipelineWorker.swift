@@ -4,7 +4,8 @@ import Logging
 import ServiceLifecycle
 
 /// One pipeline's worker: its files one after another, so they reach Openlayer in the order
-/// they were dropped. First the files an earlier run left in work, then the inbox.
+/// they were dropped. First the files an earlier run left in work, then the inbox. It stops
+/// between files when the service shuts down or its queue closes (a reload).
 ///
 /// A published file is archived (moved, its receipt written and flushed, the journal told)
 /// beside the next file's publishing: nothing in that step reaches Openlayer, and with many
@@ -25,13 +26,13 @@ struct PipelineWorker: Sendable {
             var archives = 0
             do {
                 for entry in try processor.leftovers() {
-                    guard await process(entry, isCurrent: true, archiving: &archiving, archives: &archives) else { return }
+                    guard !(await shouldStop), await process(entry, isCurrent: true, archiving: &archiving, archives: &archives) else { return }
                 }
             } catch {
                 logger.error("cannot read the files left in work", metadata: ["error": "\(error)"])
             }
             for await work in queue.work {
-                if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                if await shouldStop { return }
                 switch work {
                 case .inbox(let path, let kind, let complete):
                     guard let entry = await claimWhenQuiet(path, kind: kind, complete: complete) else { continue }
@@ -40,6 +41,13 @@ struct PipelineWorker: Sendable {
                     guard await process(entry, isCurrent: false, archiving: &archiving, archives: &archives) else { return }
                 }
             }
+        }
+    }
+
+    private var shouldStop: Bool {
+        get async {
+            if Task.isShuttingDownGracefully || Task.isCancelled { return true }
+            return await queue.isClosed
         }
     }
 

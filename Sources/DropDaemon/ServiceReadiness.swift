@@ -26,6 +26,11 @@ public final class ServiceReadiness: Sendable {
         }
     }
 
+    /// A pipeline removed by a reload no longer holds readiness back.
+    func forget(_ pipeline: String) {
+        state.withLock { $0.paused[pipeline] = nil }
+    }
+
     /// Why the service is not ready; empty when it is.
     public var reasons: [String] {
         state.withLock { state in

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// A client for the parts of Openlayer's REST API that publishing needs.
 ///
@@ -13,8 +14,10 @@ import NIOHTTP1
 public struct OpenlayerClient: Sendable {
     public static let defaultBaseURL = "https://api.openlayer.com/v1"
 
-    public let baseURL: String
-    private let apiKey: APIKey
+    public private(set) var baseURL: String
+    /// Shared by every copy of the client, so that a key replaced by a reload reaches the
+    /// requests of files already in hand, including those waiting out a refused key.
+    private let apiKey: CurrentKey
     private let httpClient: HTTPClient
     private let timeout: TimeAmount
     private let logger: Logger
@@ -30,11 +33,23 @@ public struct OpenlayerClient: Sendable {
         logger: Logger
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.apiKey = apiKey
+        self.apiKey = CurrentKey(apiKey)
         self.httpClient = httpClient
         self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
             + timeout.components.attoseconds / 1_000_000_000)
         self.logger = logger
+    }
+
+    /// A copy that sends its requests to `baseURL`, with the same key (replaced by `use` in both).
+    public func addressing(_ baseURL: String) -> OpenlayerClient {
+        var copy = self
+        copy.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        return copy
+    }
+
+    /// Sends `key` from the next request on, from this client and every copy of it.
+    public func use(_ key: APIKey) {
+        apiKey.key.withLock { $0 = key }
     }
 
     // MARK: Projects and pipelines
@@ -220,7 +235,7 @@ public struct OpenlayerClient: Sendable {
         let call = "\(method) \(path)"
         var request = HTTPClientRequest(url: baseURL + path + Self.queryString(query))
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(apiKey.secret)")
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey.key.withLock(\.secret))")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "openlayer-drop")
         if let body {
@@ -279,5 +294,14 @@ public struct OpenlayerClient: Sendable {
         return "?" + items.map { name, value in
             "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
         }.joined(separator: "&")
+    }
+}
+
+/// The key a client and its copies send.
+private final class CurrentKey: Sendable {
+    let key: Mutex<APIKey>
+
+    init(_ key: APIKey) {
+        self.key = Mutex(key)
     }
 }

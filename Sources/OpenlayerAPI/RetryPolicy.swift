@@ -8,7 +8,7 @@ import Foundation
 /// 401 and 403 mean the key is refused: the caller pauses and tries again later, because a
 /// wrong key is an operator's problem, never the data's. Any other 4xx refuses this request's
 /// content for good.
-public struct RetryPolicy: Sendable {
+public struct RetryPolicy: Sendable, Equatable {
     public enum Decision: Sendable, Equatable {
         case retry(after: Duration)
         /// The key was refused: wait `after`, then try the same request again.

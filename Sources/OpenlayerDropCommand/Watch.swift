@@ -11,6 +11,8 @@ struct Watch: AsyncParsableCommand {
         discussion: """
             Runs in the foreground and logs to standard error. Stop it with Ctrl-C or SIGTERM: the file in hand is finished first. Files dropped while it was stopped are taken at the next start.
 
+            SIGHUP reads the config file again: added pipelines start, removed ones finish the file in hand and stop, changed ones finish it and go on with the new settings. A config that cannot be used is logged, and the running one kept. The folders, service.http, service.logFormat, tls, service.shutdownTimeoutSeconds and service.journalRetentionDays wait for a restart.
+
             Example:
               OPENLAYER_API_KEY=... openlayer-drop watch --config /etc/openlayer-drop/config.yaml
             """
@@ -35,7 +37,9 @@ struct Watch: AsyncParsableCommand {
         // Before any metric is made: one made earlier would record nowhere.
         let registry = MetricsExport.registry
         let readiness = ServiceReadiness()
-        let service = DropService(config: dropConfig, logger: logger, readiness: readiness)
+        let service = DropService(config: dropConfig, logger: logger, readiness: readiness) { [path = options.config] in
+            try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment, requireAPIKey: true)
+        }
         // The endpoint comes first: a shutdown stops the services last to first, so it answers
         // probes until the files in hand are finished.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

@@ -44,6 +44,16 @@ public struct DropDirectories: Sendable, Equatable {
         self.init(inbox: root + "/inbox", archive: root + "/archive", rejected: root + "/rejected", state: root + "/state")
     }
 
+    /// Makes a pipeline's inbox folders (one per kind, for producers to drop into) and its
+    /// processing folders.
+    public func preparePipelineFolders(_ pipeline: String) throws {
+        for kind in FileKind.allCases {
+            for base in [inbox, processing] {
+                try FileManager.default.createDirectory(atPath: kind.path(under: base, pipeline: pipeline), withIntermediateDirectories: true)
+            }
+        }
+    }
+
     public func inbox(of pipeline: String) -> String { inbox + "/" + pipeline }
     /// Where a pipeline's file sits while it is in work, out of reach of writers that reuse its name.
     public func processing(of pipeline: String) -> String { processing + "/" + pipeline }

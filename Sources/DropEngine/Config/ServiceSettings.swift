@@ -3,7 +3,7 @@ import OpenlayerAPI
 
 /// How the service as a whole behaves: when a file counts as finished, how long a shutdown
 /// may take, how failed requests are retried. Set under `service:`.
-public struct ServiceSettings: Sendable {
+public struct ServiceSettings: Sendable, Equatable {
     /// A file is taken only once it has not changed for this long (size, modification and
     /// status-change time), even after it was closed or renamed into the inbox.
     public var settleTime: Duration = .seconds(2)

@@ -96,6 +96,13 @@ public struct PipelineMetrics: Sendable {
         paused.record(isPaused ? 1 : 0)
     }
 
+    /// The pipeline left the config: nothing waits for it and it is not paused. Its counters
+    /// stay, as Prometheus expects of a counter.
+    public func removed() {
+        paused(false)
+        queued(0)
+    }
+
     /// A file that ended: its outcome, and the rows its receipt counts (none for a file
     /// rejected whole, which has a report instead of a receipt).
     func fileEnded(kind: FileKind, outcome: FileOutcome, receipt: Receipt?, journal: Journal) {
