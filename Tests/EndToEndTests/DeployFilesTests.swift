@@ -53,14 +53,14 @@ struct DeployFilesTests {
         return sections
     }
 
-    @Test("The unit starts after check-config, reloads with SIGHUP, is confined, and waits out the shutdown timeout")
+    @Test("The unit starts after check-config, reloads with SIGHUP after check-config, is confined, and waits out the shutdown timeout")
     func unitKeys() throws {
         let unit = Self.unitSections(try Self.text("deploy/systemd/openlayer-drop.service"))
         let service = try #require(unit["Service"])
         let config = "--config /etc/openlayer-drop/config.yaml"
         #expect(service["ExecStartPre"] == ["/usr/bin/openlayer-drop check-config \(config)"])
         #expect(service["ExecStart"] == ["/usr/bin/openlayer-drop watch \(config)"])
-        #expect(service["ExecReload"] == ["/bin/kill -HUP $MAINPID"])
+        #expect(service["ExecReload"] == ["/usr/bin/openlayer-drop check-config \(config)", "/bin/kill -HUP $MAINPID"])
         let expected: [String: String] = [
             "Restart": "on-failure", "User": "openlayer-drop", "Group": "openlayer-drop", "ProtectSystem": "strict",
             "ReadWritePaths": "/var/lib/openlayer-drop", "NoNewPrivileges": "yes", "PrivateTmp": "yes",

@@ -122,8 +122,9 @@ final class DropWorkspace: @unchecked Sendable {
     }
 
     /// The archived files of today (UTC) with their parsed receipts, by file name.
-    func receipts() -> [String: JSONObject] {
+    func receipts(of pipeline: String = "fraud") -> [String: JSONObject] {
         var found: [String: JSONObject] = [:]
+        let archive = root + "/archive/" + pipeline
         guard let enumerator = FileManager.default.enumerator(atPath: archive) else { return found }
         for case let relative as String in enumerator where relative.hasSuffix(".receipt.json") {
             let path = archive + "/" + relative
