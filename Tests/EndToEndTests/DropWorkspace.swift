@@ -92,15 +92,17 @@ final class DropWorkspace: @unchecked Sendable {
 
     /// Drops a file the recommended way: written under a temporary name, then renamed.
     /// `name` may hold a subfolder: `ground-truths/labels.csv`.
-    func dropByRename(_ name: String, _ contents: String, modified: Date? = nil) throws {
-        try dropByRename(name, bytes: Data(contents.utf8), modified: modified)
+    func dropByRename(_ name: String, _ contents: String, modified: Date? = nil, pipeline: String = "fraud") throws {
+        try dropByRename(name, bytes: Data(contents.utf8), modified: modified, pipeline: pipeline)
     }
 
-    func dropByRename(_ name: String, bytes: Data, modified: Date? = nil) throws {
-        let temporary = inbox + "/" + name + ".tmp"
+    func dropByRename(_ name: String, bytes: Data, modified: Date? = nil, pipeline: String = "fraud") throws {
+        let folder = root + "/inbox/" + pipeline
+        // Written outside the inbox: a pipeline removed by a reload has no folder to write in.
+        let temporary = root + "/" + UUID().uuidString + ".tmp"
         try bytes.write(to: URL(fileURLWithPath: temporary))
         if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: temporary) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: inbox + "/" + name)
+        try FileManager.default.moveItem(atPath: temporary, toPath: folder + "/" + name)
     }
 
     /// Writes a file in place, in one open, two writes with a pause, one close — as a slow

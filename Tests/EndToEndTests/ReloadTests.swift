@@ -60,17 +60,14 @@ struct ReloadTests {
         try await eventually("both pipelines ready\n\(workspace.log)") {
             workspace.log.components(separatedBy: "pipeline ready").count == 3
         }
-        let churnInbox = workspace.root + "/inbox/churn"
 
         // churn has a 40-row file in hand (20 requests of 2 rows, 400 ms each, a few at a time) and one waiting.
         try await sandbox.setFaults(#"{"latencyMs": 400}"#)
-        try Data(Self.csv(rows: 40, first: 1000).utf8).write(to: URL(fileURLWithPath: workspace.root + "/in-hand.tmp"))
-        try FileManager.default.moveItem(atPath: workspace.root + "/in-hand.tmp", toPath: churnInbox + "/in-hand.csv")
+        try workspace.dropByRename("in-hand.csv", Self.csv(rows: 40, first: 1000), pipeline: "churn")
         try await eventually("churn's file in hand\n\(workspace.log)") {
             try await sandbox.dataRequests().contains { $0["status"] == .integer(200) }
         }
-        try Data(Self.csv(rows: 3, first: 2000).utf8).write(to: URL(fileURLWithPath: workspace.root + "/waiting.tmp"))
-        try FileManager.default.moveItem(atPath: workspace.root + "/waiting.tmp", toPath: churnInbox + "/waiting.csv")
+        try workspace.dropByRename("waiting.csv", Self.csv(rows: 3, first: 2000), pipeline: "churn")
         try await Task.sleep(for: .milliseconds(200))
 
         // churn removed, returns added, fraud's batches from 2 rows to 5.
@@ -102,8 +99,7 @@ struct ReloadTests {
         try await eventually("returns ready\n\(workspace.log)") {
             workspace.log.split(separator: "\n").contains { $0.contains("pipeline ready") && $0.contains("pipeline=returns") }
         }
-        try Data(Self.csv(rows: 4, first: 3000).utf8).write(to: URL(fileURLWithPath: workspace.root + "/returns.tmp"))
-        try FileManager.default.moveItem(atPath: workspace.root + "/returns.tmp", toPath: workspace.root + "/inbox/returns/first.csv")
+        try workspace.dropByRename("first.csv", Self.csv(rows: 4, first: 3000), pipeline: "returns")
         try workspace.dropByRename("after-reload.csv", Self.csv(rows: 10, first: 4000))
         try await eventually("both files published\n\(workspace.log)") {
             workspace.receipts(of: "returns")["first.csv"] != nil && workspace.receipts()["after-reload.csv"] != nil
@@ -115,8 +111,7 @@ struct ReloadTests {
         #expect(try await sandbox.dataRequests(pipelineId: fraudId).map { $0["rowCount"] } == [.integer(5), .integer(5)])
 
         // A file dropped into the removed pipeline's folder now is set aside too.
-        try Data(Self.csv(rows: 1, first: 5000).utf8).write(to: URL(fileURLWithPath: workspace.root + "/late.tmp"))
-        try FileManager.default.moveItem(atPath: workspace.root + "/late.tmp", toPath: churnInbox + "/late.csv")
+        try workspace.dropByRename("late.csv", Self.csv(rows: 1, first: 5000), pipeline: "churn")
         try await eventually("the late churn file rejected\n\(workspace.log)") {
             FileManager.default.fileExists(atPath: workspace.root + "/rejected/churn/late.csv.rejection.txt")
         }
