@@ -5,7 +5,7 @@
 #   make fuzz-smoke   fuzzes each harness of Fuzz/Harness for FUZZ_SECONDS (20) from its seeds
 SWIFT ?= swift
 
-.PHONY: deps test-deps build demo test deb man fuzz-smoke clean
+.PHONY: deps test-deps build demo test deb deb-smoke man fuzz-smoke clean
 
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS = csv csvgz jsonl json config arrow
@@ -30,6 +30,12 @@ test: deps test-deps
 deb: deps man
 	$(SWIFT) build -c release --product openlayer-drop --static-swift-stdlib
 	@scripts/build-deb.sh
+
+# Installs that package here, runs it as its system user against the sandbox, and purges it:
+# root only, and it leaves the openlayer-drop system user behind (scripts/deb-smoke.sh).
+deb-smoke: deb
+	$(SWIFT) build --product openlayer-sandbox
+	@scripts/deb-smoke.sh
 
 # The manual pages of openlayer-drop and openlayer-sandbox, from their help texts
 # (swift-argument-parser's generate-manual plugin), in .build/plugins/GenerateManual/outputs/.

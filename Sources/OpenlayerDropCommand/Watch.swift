@@ -27,11 +27,15 @@ struct Watch: AsyncParsableCommand {
     var logFormat: LogFormat?
 
     func run() async throws {
-        // Loaded first, for its log format; a config that cannot be used is said in plain text.
-        let dropConfig = try options.load(requireAPIKey: true)
-        switch logFormat ?? dropConfig.service.logFormat {
-        case .text: EscapingLogHandler.bootstrap(level: logLevel)
-        case .json: JSONLogHandler.bootstrap(level: logLevel)
+        // The log format given here applies at once, to a config that cannot be loaded too; the
+        // config's own applies once it is loaded (until then, problems are said in plain text).
+        let dropConfig: DropConfig
+        if let logFormat {
+            Self.bootstrap(logFormat, level: logLevel)
+            dropConfig = try options.load(requireAPIKey: true, logger: Logger(label: "openlayer-drop"))
+        } else {
+            dropConfig = try options.load(requireAPIKey: true)
+            Self.bootstrap(dropConfig.service.logFormat, level: logLevel)
         }
         let logger = Logger(label: "openlayer-drop")
         // Before any metric is made: one made earlier would record nowhere.
@@ -57,6 +61,15 @@ struct Watch: AsyncParsableCommand {
         configuration.maximumGracefulShutdownDuration = timeout - min(.milliseconds(500), timeout / 4)
         configuration.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+extension Watch {
+    static func bootstrap(_ format: LogFormat, level: Logger.Level) {
+        switch format {
+        case .text: EscapingLogHandler.bootstrap(level: level)
+        case .json: JSONLogHandler.bootstrap(level: level)
+        }
     }
 }
 

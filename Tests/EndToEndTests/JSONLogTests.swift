@@ -45,4 +45,28 @@ struct JSONLogTests {
         })
         #expect(!workspace.log.contains(sandbox.apiKey))
     }
+
+    @Test("With --log-format json, a config that cannot be loaded is said in one JSON line too, and the exit is 78")
+    func invalidConfigAsJSON() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.stop() }
+        let workspace = try DropWorkspace(sandbox: sandbox)
+        defer { workspace.remove() }
+        try Data("pipelines:\n  fraud: {project: 7}\n".utf8).write(to: URL(fileURLWithPath: workspace.configPath))
+        try await workspace.startWatcher(waitUntilWatching: false, arguments: ["--log-format", "json"])
+        let status = try await eventuallyFound("the watcher to exit\n\(workspace.log)") { () -> Int32? in
+            workspace.watcher?.isRunning == false ? workspace.stopWatcher() : nil
+        }
+        #expect(status == 78)
+        let lines = workspace.log.split(separator: "\n")
+        #expect(lines.count == 1, "\(workspace.log)")
+        guard let line = lines.first, case .object(let object)? = try? JSONParser.parse(Array(line.utf8)) else {
+            Issue.record("not a JSON object: \(workspace.log)"); return
+        }
+        #expect(object["level"] == .string("critical"))
+        #expect(object["message"] == .string("invalid config"))
+        #expect(object["config"] == .string(workspace.configPath))
+        guard case .string(let error)? = object["error"] else { Issue.record("no error field: \(line)"); return }
+        #expect(error.contains("pipelines.fraud"), "\(error)")
+    }
 }
