@@ -15,6 +15,8 @@ package="${1:-$(ls -t .build/deb/openlayer-drop_*.deb 2>/dev/null | head -1)}"
 sandbox_bin="$(swift build --show-bin-path)/openlayer-sandbox"
 [ -x "$sandbox_bin" ] || swift build --product openlayer-sandbox
 work="$(mktemp -d)"
+# The service user reaches its credential inside (the folder holding it is its own, 0700).
+chmod 0711 "$work"
 state_existed=0; [ -e /var/lib/openlayer-drop ] && state_existed=1
 step() { echo "==> $*"; }
 fail() { echo "deb-smoke: FAILED: $*" >&2; [ -f "$work/watch.log" ] && tail -20 "$work/watch.log" >&2; exit 1; }
