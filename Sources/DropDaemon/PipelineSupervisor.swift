@@ -69,14 +69,22 @@ struct PipelineSupervisor {
         if changes.keyReplaced { client.use(next.apiKey) }
         if next.baseURL != config.baseURL { client = client.addressing(next.baseURL) }
         config = next
-        logger.notice("reloaded the config", metadata: [
-            "added": "\(changes.added.joined(separator: ","))", "removed": "\(changes.removed.joined(separator: ","))",
-            "changed": "\(changes.changed.joined(separator: ","))", "keyReplaced": "\(changes.keyReplaced)",
-        ])
+        var said: Logger.Metadata = ["keyReplaced": "\(changes.keyReplaced)"]
+        for (field, names) in [("added", changes.added), ("removed", changes.removed), ("changed", changes.changed)] where !names.isEmpty {
+            said[field] = "\(names.joined(separator: ","))"
+        }
+        logger.notice("reloaded the config", metadata: said)
         for name in changes.removed {
             startWhenEnded.remove(name)
             await dispatch.remove(name)
             await running[name]?.queue.close()
+        }
+        for name in changes.added {
+            do {
+                try config.directories.preparePipelineFolders(name)
+            } catch {
+                logger.error("cannot make the pipeline's folders; it does not start", metadata: ["pipeline": "\(name)", "error": "\(error)"])
+            }
         }
         for name in changes.changed + changes.added {
             if let earlier = running[name] {
@@ -110,13 +118,8 @@ struct PipelineSupervisor {
         }
     }
 
+    /// Starts a run of `pipeline`, whose folders exist (made at the start, or by the reload that added it).
     private mutating func start(_ pipeline: PipelineConfig, in group: inout TaskGroup<Void>) async {
-        do {
-            try config.directories.preparePipelineFolders(pipeline.name)
-        } catch {
-            logger.error("cannot make the pipeline's folders; it does not start", metadata: ["pipeline": "\(pipeline.name)", "error": "\(error)"])
-            return
-        }
         let queue = PipelineQueue(pipeline: pipeline.name, metrics: PipelineMetrics(pipeline: pipeline.name))
         guard await dispatch.install(queue, for: pipeline.name) else { return }
         generations += 1

@@ -32,7 +32,7 @@ public struct OpenlayerClient: Sendable {
         timeout: Duration = .seconds(60),
         logger: Logger
     ) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseURL = Self.withoutTrailingSlash(baseURL)
         self.apiKey = CurrentKey(apiKey)
         self.httpClient = httpClient
         self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
@@ -43,8 +43,13 @@ public struct OpenlayerClient: Sendable {
     /// A copy that sends its requests to `baseURL`, with the same key (replaced by `use` in both).
     public func addressing(_ baseURL: String) -> OpenlayerClient {
         var copy = self
-        copy.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        copy.baseURL = Self.withoutTrailingSlash(baseURL)
         return copy
+    }
+
+    /// Paths start with `/`: a base URL written with a trailing one would double it.
+    private static func withoutTrailingSlash(_ baseURL: String) -> String {
+        baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
     }
 
     /// Sends `key` from the next request on, from this client and every copy of it.
